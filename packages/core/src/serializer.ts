@@ -1,0 +1,225 @@
+import { type CacheEntry, ENTRY_VERSION, type RedirectHop, type StoredRequest } from './entry.js';
+import { ReqcacheError } from './errors.js';
+
+/**
+ * One step of a serializer pipeline: two methods, run in order on write (`dumps`) and in reverse on
+ * read (`loads`), as in requests-cache's `Stage` (serialize → compress → sign).
+ */
+export interface Stage<In = unknown, Out = unknown> {
+  /** A short name, used in the pipeline's name (and so in cache keys). */
+  readonly name?: string;
+  dumps(value: In): Out;
+  loads(value: Out): In;
+}
+
+/** Turns a {@link CacheEntry} into what the store keeps (a string or bytes) and back. */
+export interface Serializer {
+  /** Part of every cache key: switching serializer never reads entries written by another. */
+  readonly name: string;
+  dumps(entry: CacheEntry): string | Uint8Array;
+  /** Throws a `ReqcacheError` with code `ERR_CACHE_DESERIALIZE` on corrupt or unknown data. */
+  loads(data: string | Uint8Array): CacheEntry;
+}
+
+/**
+ * A serializer made of stages. The first stage receives the {@link CacheEntry}; the last returns a string
+ * or bytes. Any error thrown by a stage on read is reported as `ERR_CACHE_DESERIALIZE`.
+ *
+ * @example
+ * const gzipJson = new SerializerPipeline([entryStage, jsonStage, utf8Stage, gzipStage], 'json+gzip');
+ */
+export class SerializerPipeline implements Serializer {
+  readonly name: string;
+  readonly stages: readonly Stage<any, any>[];
+
+  constructor(stages: readonly Stage<any, any>[], name?: string) {
+    if (stages.length === 0) throw new TypeError('SerializerPipeline needs at least one stage');
+    this.stages = [...stages];
+    this.name = name ?? this.stages.map((stage, i) => stage.name ?? `stage${i}`).join('+');
+  }
+
+  dumps(entry: CacheEntry): string | Uint8Array {
+    let value: unknown = entry;
+    try {
+      for (const stage of this.stages) value = stage.dumps(value);
+    } catch (error) {
+      throw new ReqcacheError('ERR_CACHE_SERIALIZE', `Serializer "${this.name}" could not write the entry`, {
+        cause: error,
+      });
+    }
+    if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+      throw new ReqcacheError(
+        'ERR_CACHE_SERIALIZE',
+        `Serializer "${this.name}" must produce a string or bytes, got ${typeof value}`,
+      );
+    }
+    return value;
+  }
+
+  loads(data: string | Uint8Array): CacheEntry {
+    let value: unknown = data;
+    try {
+      for (let i = this.stages.length - 1; i >= 0; i--) value = this.stages[i]!.loads(value);
+    } catch (error) {
+      if (error instanceof ReqcacheError && error.code === 'ERR_CACHE_DESERIALIZE') throw error;
+      throw new ReqcacheError('ERR_CACHE_DESERIALIZE', `Serializer "${this.name}" could not read the entry`, {
+        cause: error,
+      });
+    }
+    return value as CacheEntry;
+  }
+}
+
+/** A plain, JSON-compatible form of a {@link CacheEntry}: bytes as base64 strings. */
+export interface EntryDocument {
+  v: number;
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[]>;
+  body: string;
+  url: string;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  history: RedirectHop[];
+  createdAt: number;
+  expiresAt: number | null;
+  requestedAt: number;
+  receivedAt: number;
+}
+
+/**
+ * The first stage of the built-in serializers: {@link CacheEntry} ⇄ {@link EntryDocument}, checking the
+ * format version and the type of every field on read.
+ */
+export const entryStage: Stage<CacheEntry, EntryDocument> = {
+  name: 'entry',
+  dumps(entry) {
+    const request: EntryDocument['request'] = {
+      method: entry.request.method,
+      url: entry.request.url,
+      headers: entry.request.headers,
+    };
+    if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
+      request.body = toBase64(entry.request.body);
+    }
+    return {
+      v: entry.v,
+      status: entry.status,
+      statusText: entry.statusText,
+      headers: entry.headers,
+      body: toBase64(entry.body),
+      url: entry.url,
+      request,
+      history: entry.history,
+      createdAt: entry.createdAt,
+      expiresAt: entry.expiresAt,
+      requestedAt: entry.requestedAt,
+      receivedAt: entry.receivedAt,
+    };
+  },
+  loads(doc) {
+    return validateDocument(doc);
+  },
+};
+
+/** JSON text ⇄ JS value. */
+export const jsonStage: Stage<unknown, string> = {
+  name: 'json',
+  dumps: (value) => JSON.stringify(value),
+  loads: (text) => {
+    if (typeof text !== 'string') {
+      if ((text as unknown) instanceof Uint8Array)
+        return JSON.parse(utf8Decoder.decode(text as unknown as Uint8Array));
+      throw new TypeError(`expected JSON text, got ${typeof text}`);
+    }
+    return JSON.parse(text);
+  },
+};
+
+/** The default serializer: JSON text, bodies as base64. */
+export const jsonSerializer: Serializer = new SerializerPipeline([entryStage, jsonStage], 'json');
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Uint8Array {
+  const buffer = Buffer.from(text, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function fail(reason: string): never {
+  throw new ReqcacheError('ERR_CACHE_DESERIALIZE', `Stored entry is invalid: ${reason}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkInstant(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${field} is not a timestamp`);
+  return value;
+}
+
+function checkStringRecord(
+  value: unknown,
+  field: string,
+  allowArrays: boolean,
+): Record<string, string | string[]> {
+  if (!isRecord(value)) fail(`${field} is not an object`);
+  for (const name of Object.keys(value)) {
+    const item = value[name];
+    if (typeof item === 'string') continue;
+    if (allowArrays && Array.isArray(item) && item.every((part) => typeof part === 'string')) continue;
+    fail(`${field}.${name} is not a string`);
+  }
+  return value as Record<string, string | string[]>;
+}
+
+function validateDocument(doc: unknown): CacheEntry {
+  if (!isRecord(doc)) fail('not an object');
+  if (doc['v'] !== ENTRY_VERSION) fail(`unknown format version ${JSON.stringify(doc['v'])}`);
+  const status = doc['status'];
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999)
+    fail('bad status');
+  if (typeof doc['statusText'] !== 'string') fail('statusText is not a string');
+  if (typeof doc['body'] !== 'string') fail('body is not a string');
+  if (typeof doc['url'] !== 'string') fail('url is not a string');
+  const request = doc['request'];
+  if (!isRecord(request)) fail('request is not an object');
+  if (typeof request['method'] !== 'string' || typeof request['url'] !== 'string')
+    fail('request is incomplete');
+  const requestBody = request['body'];
+  if (requestBody !== undefined && typeof requestBody !== 'string') fail('request.body is not a string');
+  const history = doc['history'];
+  if (
+    !Array.isArray(history) ||
+    !history.every(
+      (hop) => isRecord(hop) && typeof hop['url'] === 'string' && typeof hop['status'] === 'number',
+    )
+  ) {
+    fail('history is not a list of redirects');
+  }
+  const expiresAt = doc['expiresAt'];
+  const storedRequest: StoredRequest = {
+    method: request['method'],
+    url: request['url'],
+    headers: checkStringRecord(request['headers'], 'request.headers', false) as Record<string, string>,
+  };
+  if (typeof requestBody === 'string') storedRequest.body = fromBase64(requestBody);
+  return {
+    v: ENTRY_VERSION,
+    status,
+    statusText: doc['statusText'],
+    headers: checkStringRecord(doc['headers'], 'headers', true),
+    body: fromBase64(doc['body']),
+    url: doc['url'],
+    request: storedRequest,
+    history: history as RedirectHop[],
+    createdAt: checkInstant(doc['createdAt'], 'createdAt'),
+    expiresAt: expiresAt === null ? null : checkInstant(expiresAt, 'expiresAt'),
+    requestedAt: checkInstant(doc['requestedAt'], 'requestedAt'),
+    receivedAt: checkInstant(doc['receivedAt'], 'receivedAt'),
+  };
+}

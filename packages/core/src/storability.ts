@@ -1,0 +1,57 @@
+import type { CacheDirectives } from './cache-control.js';
+import type { ParsedSettings } from './options.js';
+
+/** Why a response is not written to the cache. */
+export type NotStorableReason =
+  | 'disabled'
+  | 'read-only'
+  | 'method'
+  | 'status'
+  | 'request-no-store'
+  | 'response-no-store'
+  | 'filter'
+  | 'do-not-cache'
+  | 'expired-without-validator';
+
+/** Whether a response may be written, and why not. */
+export type Storability = { store: true } | { store: false; reason: NotStorableReason };
+
+/** True when the method (or a method-override header) is in `allowableMethods`. */
+export function isMethodAllowed(
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  allowableMethods: ReadonlySet<string>,
+): boolean {
+  if (allowableMethods.has(method)) return true;
+  for (const name of METHOD_OVERRIDE_HEADERS) {
+    const override = headers[name];
+    if (override !== undefined && allowableMethods.has(override.trim().toUpperCase())) return true;
+  }
+  return false;
+}
+
+const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+
+/**
+ * Whether a response may be stored, checked before its body is read: the settings (`disabled`,
+ * `readOnly`, `allowableMethods`, `allowableCodes`), request `no-store`, and response `no-store`,
+ * which is never written whatever the settings (a deliberate departure from requests-cache).
+ */
+export function checkStorable(input: {
+  method: string;
+  requestHeaders: Readonly<Record<string, string>>;
+  status: number;
+  requestDirectives: CacheDirectives;
+  responseDirectives: CacheDirectives;
+  settings: Pick<ParsedSettings, 'disabled' | 'readOnly' | 'allowableCodes' | 'allowableMethods'>;
+}): Storability {
+  const { settings } = input;
+  if (settings.disabled) return { store: false, reason: 'disabled' };
+  if (settings.readOnly) return { store: false, reason: 'read-only' };
+  if (!isMethodAllowed(input.method, input.requestHeaders, settings.allowableMethods))
+    return { store: false, reason: 'method' };
+  if (!settings.allowableCodes.has(input.status)) return { store: false, reason: 'status' };
+  if (input.requestDirectives.noStore) return { store: false, reason: 'request-no-store' };
+  if (input.responseDirectives.noStore) return { store: false, reason: 'response-no-store' };
+  return { store: true };
+}
