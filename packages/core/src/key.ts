@@ -25,7 +25,7 @@ export interface KeyRequest {
   method: string;
   /** Absolute URL. A string that WHATWG `URL` cannot parse is used as is. */
   url: string;
-  /** Request headers, lower-case names. Only read for `content-type` and for {@link KeyOptions.matchHeaders}. */
+  /** Request headers, lower-case names: read for `content-type` and {@link KeyOptions.matchHeaders}. */
   headers: Readonly<Record<string, string>>;
   /** Request body; a string counts as its UTF-8 bytes. */
   body?: Uint8Array | string | undefined;
@@ -101,10 +101,11 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Compiles (and memoizes per array) an ignored-parameter list.
+ * Compiles (and memoizes per array, recompiling if the array was mutated) a list of names matched
+ * case-insensitively: ignored parameters, or the header names of `matchHeaders`.
  * @internal
  */
-export function compileIgnored(list: readonly string[]): IgnoredNames {
+export function compileNames(list: readonly string[]): IgnoredNames {
   if (list.length === 0) return NO_NAMES;
   const cached = compiledNames.get(list);
   if (cached !== undefined && sameList(cached.source, list)) return cached;
@@ -225,9 +226,17 @@ function canonicalForm(text: string, from: number, to: number, ignored: IgnoredN
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i]!;
     if (i > 0) out += '&';
-    out += encodeURIComponent(pair[0]) + '=' + encodeURIComponent(pair[1]);
+    out += encodeFormComponent(pair[0]) + '=' + encodeFormComponent(pair[1]);
   }
   return out;
+}
+
+/** Characters `encodeURIComponent` would change. */
+const NEEDS_ENCODING = /[^A-Za-z0-9\-_.!~*'()]/;
+
+/** `encodeURIComponent`, without allocating for the common already-safe name or value. */
+function encodeFormComponent(text: string): string {
+  return NEEDS_ENCODING.test(text) ? encodeURIComponent(text) : text;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -271,7 +280,8 @@ function normalizePercentEscape(_match: string, hex: string | undefined): string
 /**
  * Normalizes a URL for matching: WHATWG parsing (lower-case scheme and host, punycode, dot segments
  * resolved, default port dropped, empty path → `/`), fragment dropped, percent-escapes of unreserved
- * characters decoded, the others upper-cased, a stray `%` written `%25`, and the query rebuilt in canonical form: pairs decoded with
+ * characters decoded, the others upper-cased, a stray `%` written `%25`, and the query rebuilt in
+ * canonical form: pairs decoded with
  * URLSearchParams semantics (`+` and `%20` are a space, `%2B` a plus), blank values and duplicates kept,
  * sorted by name then value, values of `ignoredParameters` (case-insensitive) replaced by `REDACTED`,
  * re-encoded with `encodeURIComponent`, a key-only `?flag` written `flag=`; an empty query disappears.
@@ -283,7 +293,8 @@ function normalizePercentEscape(_match: string, hex: string | undefined): string
  * // → 'https://example.com/b/c?a=0&a=1&b=2'
  */
 export function normalizeUrl(url: string, ignoredParameters: readonly string[]): string {
-  if (CANONICAL_URL.test(url) && !url.includes('xn--')) return url;
+  // (`includes` first: a query fails the regex anyway, only later and at a higher cost.)
+  if (!url.includes('?') && CANONICAL_URL.test(url) && !url.includes('xn--')) return url;
   let href: string;
   try {
     href = new URL(url).href;
@@ -298,7 +309,7 @@ export function normalizeUrl(url: string, ignoredParameters: readonly string[]):
   let base = queryStart === href.length ? href : href.slice(0, queryStart);
   if (base.includes('%')) base = base.replace(PERCENT_ESCAPE, normalizePercentEscape);
   if (queryStart + 1 >= end) return base;
-  const query = canonicalForm(href, queryStart + 1, end, compileIgnored(ignoredParameters));
+  const query = canonicalForm(href, queryStart + 1, end, compileNames(ignoredParameters));
   return query === '' ? base : base + '?' + query;
 }
 
@@ -366,7 +377,10 @@ export function skipJsonString(text: string, start: number): number {
   }
 }
 
-/** Sign-less decimal value of a JSON number or a `String(number)`: digits without leading or trailing zeros, and the power of ten of the last digit. */
+/**
+ * Sign-less decimal value of a JSON number or a `String(number)`, as `<digits>e<exponent>`: digits without
+ * leading or trailing zeros, exponent the power of ten of the last digit (`'0'` for zero).
+ */
 function decimalOf(numeral: string): string {
   let text = numeral.charCodeAt(0) === 0x2d ? numeral.slice(1) : numeral;
   let exponent = 0;
@@ -391,7 +405,7 @@ function decimalOf(numeral: string): string {
   return text.slice(first, last) + 'e' + exponent;
 }
 
-/** Only JSON texts with 16+ significant digits or an exponent can hold numbers a double does not represent exactly. */
+/** Only texts with 16+ digits in a row (a dot allowed) or an exponent can hold a number a double rounds. */
 const MAYBE_INEXACT_NUMBER = /\d(?:\.?\d){15}|\d[eE]/;
 
 /**
@@ -409,7 +423,9 @@ function jsonNumbersExact(text: string): boolean {
       let end = i + 1;
       for (; end < length; end++) {
         const c = text.charCodeAt(end);
-        if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d)) {
+        if (
+          !((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d)
+        ) {
           break;
         }
       }
@@ -424,7 +440,7 @@ function jsonNumbersExact(text: string): boolean {
   return true;
 }
 
-/** Compact JSON with object keys sorted (code units) at every depth, arrays in order, ignored keys redacted. */
+/** Compact JSON, object keys sorted (code units) at every depth, arrays in order, ignored keys redacted. */
 function canonicalJson(value: unknown, names: ReadonlySet<string>): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
@@ -469,7 +485,7 @@ export function normalizeBody(
   if (kind === 'json' && utf8Length(body) > MAX_JSON_BYTES) return body;
   const text = bodyText(body);
   if (text === undefined) return body;
-  const ignored = compileIgnored(ignoredParameters);
+  const ignored = compileNames(ignoredParameters);
   if (kind === 'form') return canonicalForm(text, 0, text.length, ignored);
   try {
     const parsed: unknown = JSON.parse(text);
@@ -510,9 +526,9 @@ export function normalizeHeaders(
   ignoredParameters: readonly string[],
 ): string {
   if (matchHeaders === false) return '';
-  const wanted = matchHeaders === true ? undefined : compileIgnored(matchHeaders).names;
+  const wanted = matchHeaders === true ? undefined : compileNames(matchHeaders).names;
   if (wanted !== undefined && wanted.size === 0) return '';
-  const ignored = compileIgnored(ignoredParameters).names;
+  const ignored = compileNames(ignoredParameters).names;
   const lines: [string, string][] = [];
   for (const rawName of Object.keys(headers)) {
     const value = headers[rawName];
@@ -542,7 +558,11 @@ export function normalizeHeaders(
  * the encoding is unambiguous. A pure function of its inputs: the same request gives the same key in any
  * process. Never throws: an unparsable URL is keyed by its raw text.
  *
- * @example createKey({ method: 'get', url: 'https://example.com', headers: {} }, { ignoredParameters: [], matchHeaders: false })
+ * @example
+ * createKey(
+ *   { method: 'get', url: 'https://example.com', headers: {} },
+ *   { ignoredParameters: ['api_key'], matchHeaders: false },
+ * )
  * // → 64 hex characters, equal to the key of `GET https://example.com/`
  */
 export function createKey(request: KeyRequest, options: KeyOptions): string {

@@ -12,7 +12,7 @@
 import {
   bodyKind,
   bodyText,
-  compileIgnored,
+  compileNames,
   decodeFormComponent,
   forEachFormPair,
   skipJsonString,
@@ -29,12 +29,7 @@ const REDACTED_JSON = JSON.stringify(REDACTED);
  * Returns the new text of that range, or `undefined` when nothing changed. A key-only pair has no value
  * to hide and is kept.
  */
-function redactPairs(
-  text: string,
-  from: number,
-  to: number,
-  names: ReadonlySet<string>,
-): string | undefined {
+function redactPairs(text: string, from: number, to: number, names: ReadonlySet<string>): string | undefined {
   let out: string | undefined;
   let copied = from;
   forEachFormPair(text, from, to, (nameStart, nameEnd, valueStart, valueEnd) => {
@@ -81,30 +76,41 @@ function redactPassword(url: string): string {
  * Redacts a URL for storage: the password of its userinfo (`https://user:secret@host` →
  * `https://user:REDACTED@host`) and the values of query parameters named in `ignoredParameters`
  * (case-insensitive, names decoded as URLSearchParams does) become `REDACTED`; so do such `name=value`
- * pairs in the fragment (OAuth implicit-flow tokens live there). Everything else is kept as given: no
- * normalization, parameter order kept. Returns `url` itself when nothing needs redacting. Never throws.
+ * pairs in the fragment, after its first `?` if any (OAuth implicit-flow tokens live there). Everything
+ * else is kept as given: no normalization, parameter order kept. Returns `url` itself when nothing needs
+ * redacting. Never throws.
  *
  * @example redactUrl('https://u:pw@api.example.com/v1?API_KEY=abc&q=1', ['api_key'])
  * // → 'https://u:REDACTED@api.example.com/v1?API_KEY=REDACTED&q=1'
  */
 export function redactUrl(url: string, ignoredParameters: readonly string[]): string {
   const redacted = url.includes('@') ? redactPassword(url) : url;
-  const ignored = compileIgnored(ignoredParameters);
+  const ignored = compileNames(ignoredParameters);
   if (ignored.formHint === undefined || !ignored.formHint.test(redacted)) return redacted;
   const hashIndex = redacted.indexOf('#');
   const end = hashIndex === -1 ? redacted.length : hashIndex;
   const queryIndex = redacted.indexOf('?');
-  const query = queryIndex === -1 || queryIndex > end ? undefined : redactPairs(redacted, queryIndex + 1, end, ignored.names);
-  const fragment = hashIndex === -1 ? undefined : redactPairs(redacted, hashIndex + 1, redacted.length, ignored.names);
+  const query =
+    queryIndex === -1 || queryIndex > end
+      ? undefined
+      : redactPairs(redacted, queryIndex + 1, end, ignored.names);
+  // Pairs in a fragment start after its first `?` if it has one (`#/route?token=…`), else at its start.
+  let fragmentStart = hashIndex + 1;
+  const fragmentQuery = hashIndex === -1 ? -1 : redacted.indexOf('?', fragmentStart);
+  if (fragmentQuery !== -1) fragmentStart = fragmentQuery + 1;
+  const fragment =
+    hashIndex === -1 ? undefined : redactPairs(redacted, fragmentStart, redacted.length, ignored.names);
   if (query === undefined && fragment === undefined) return redacted;
   let out = query === undefined ? redacted.slice(0, end) : redacted.slice(0, queryIndex + 1) + query;
-  if (hashIndex !== -1) out += '#' + (fragment ?? redacted.slice(hashIndex + 1));
+  if (fragment !== undefined) out += redacted.slice(end, fragmentStart) + fragment;
+  else out += redacted.slice(end);
   return out;
 }
 
 function isRedacted(value: string | readonly string[] | undefined): boolean {
+  if (value === undefined) return false;
   if (typeof value === 'string') return value === REDACTED;
-  return value !== undefined && value.every((item) => item === REDACTED);
+  return value.every((item) => item === REDACTED);
 }
 
 /**
@@ -117,7 +123,7 @@ export function redactHeaders(
   headers: Readonly<Record<string, string | string[]>>,
   ignoredParameters: readonly string[],
 ): Record<string, string | string[]> {
-  const names = compileIgnored(ignoredParameters).names;
+  const names = compileNames(ignoredParameters).names;
   const keys = Object.keys(headers);
   let needed = false;
   if (names.size > 0) {
@@ -245,7 +251,7 @@ export function redactBody(
   ignoredParameters: readonly string[],
 ): Uint8Array | string | undefined {
   if (body === undefined) return body;
-  const ignored = compileIgnored(ignoredParameters);
+  const ignored = compileNames(ignoredParameters);
   if (ignored.names.size === 0) return body;
   const kind = bodyKind(contentType);
   if (kind === 'other') return body;

@@ -189,10 +189,7 @@ const SAME_KEY_GROUPS: readonly (readonly [title: string, requests: readonly Key
       request({ url: 'https://example.com/?api_key&q=1' }),
     ],
   ],
-  [
-    'JSON body key order',
-    jsonPosts(['{"a":1,"b":2}', '{"b":2,"a":1}', '{ "b" : 2 ,\n "a" : 1 }']),
-  ],
+  ['JSON body key order', jsonPosts(['{"a":1,"b":2}', '{"b":2,"a":1}', '{ "b" : 2 ,\n "a" : 1 }'])],
   [
     'nested JSON body key order',
     jsonPosts(['{"x":{"a":1,"b":{"d":4,"c":3}}}', '{"x":{"b":{"c":3,"d":4},"a":1}}']),
@@ -209,7 +206,14 @@ const SAME_KEY_GROUPS: readonly (readonly [title: string, requests: readonly Key
       'application/ld+json',
       'application/x-json-stream',
       'text/x-custom+json',
-    ].map((type) => request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': type }, body: '{"b":1,"a":2}' })),
+    ].map((type) =>
+      request({
+        url: 'https://example.com/',
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"b":1,"a":2}',
+      }),
+    ),
   ],
   [
     'ignored JSON field, any depth, any case',
@@ -220,34 +224,41 @@ const SAME_KEY_GROUPS: readonly (readonly [title: string, requests: readonly Key
   ],
   [
     'form body order, encodings and ignored fields',
-    [
-      'a=1&b=hello+world&api_key=one',
-      'b=hello%20world&api_key=two&a=1',
-      'api_key=&a=%31&b=hello+world&',
-    ].map((body) =>
-      request({
-        url: 'https://example.com/',
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-        body,
-      }),
+    ['a=1&b=hello+world&api_key=one', 'b=hello%20world&api_key=two&a=1', 'api_key=&a=%31&b=hello+world&'].map(
+      (body) =>
+        request({
+          url: 'https://example.com/',
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+          body,
+        }),
     ),
   ],
   [
     'string and bytes bodies with the same UTF-8 content',
     [
       ...['text/plain', 'application/octet-stream'].flatMap((type) => [
-        request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': type }, body: 'héllo ✓' }),
-        request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': type }, body: utf8('héllo ✓') }),
+        request({
+          url: 'https://example.com/',
+          method: 'POST',
+          headers: { 'content-type': type },
+          body: 'héllo ✓',
+        }),
+        request({
+          url: 'https://example.com/',
+          method: 'POST',
+          headers: { 'content-type': type },
+          body: utf8('héllo ✓'),
+        }),
       ]),
       request({ url: 'https://example.com/', method: 'POST', body: 'héllo ✓' }),
     ],
   ],
-  ['string and bytes JSON bodies', [...jsonPosts(['{"b":1,"a":"é"}']), ...jsonPosts([utf8('{"a":"é","b":1}')])]],
   [
-    'invalid JSON: string and bytes',
-    [...jsonPosts(['{"a":1,']), ...jsonPosts([utf8('{"a":1,')])],
+    'string and bytes JSON bodies',
+    [...jsonPosts(['{"b":1,"a":"é"}']), ...jsonPosts([utf8('{"a":"é","b":1}')])],
   ],
+  ['invalid JSON: string and bytes', [...jsonPosts(['{"a":1,']), ...jsonPosts([utf8('{"a":1,')])]],
   [
     'headers ignored when matchHeaders is false',
     [
@@ -259,7 +270,12 @@ const SAME_KEY_GROUPS: readonly (readonly [title: string, requests: readonly Key
 
 function jsonPosts(bodies: readonly (string | Uint8Array)[]): KeyRequest[] {
   return bodies.map((body) =>
-    request({ url: 'https://example.com/api', method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    request({
+      url: 'https://example.com/api',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
   );
 }
 
@@ -282,7 +298,10 @@ const DIFFERENT_KEY_GROUPS: readonly (readonly [title: string, requests: readonl
       'https://example.com/',
     ].map((url) => request({ url })),
   ],
-  ['`%2B` is a literal plus', [request({ url: 'https://example.com/?q=a+b' }), request({ url: 'https://example.com/?q=a%2Bb' })]],
+  [
+    '`%2B` is a literal plus',
+    [request({ url: 'https://example.com/?q=a+b' }), request({ url: 'https://example.com/?q=a%2Bb' })],
+  ],
   [
     'scheme, host, port, path case',
     [
@@ -296,13 +315,19 @@ const DIFFERENT_KEY_GROUPS: readonly (readonly [title: string, requests: readonl
       'https://example.com/a/b',
     ].map((url) => request({ url })),
   ],
-  ['method', ['GET', 'HEAD', 'POST', 'OPTIONS'].map((method) => request({ url: 'https://example.com/', method }))],
+  [
+    'method',
+    ['GET', 'HEAD', 'POST', 'OPTIONS'].map((method) => request({ url: 'https://example.com/', method })),
+  ],
   [
     'ignored query param present or absent',
     [request({ url: 'https://example.com/?q=1' }), request({ url: 'https://example.com/?q=1&api_key=x' })],
   ],
   ['JSON arrays are order-sensitive', jsonPosts(['{"a":[1,2]}', '{"a":[2,1]}', '[1,2]', '[2,1]'])],
-  ['JSON values', jsonPosts(['{"a":1}', '{"a":"1"}', '{"a":1.5}', '{"a":null}', '{"a":true}', '{"a":{}}', '{"a":[]}'])],
+  [
+    'JSON values',
+    jsonPosts(['{"a":1}', '{"a":"1"}', '{"a":1.5}', '{"a":null}', '{"a":true}', '{"a":{}}', '{"a":[]}']),
+  ],
   [
     'JSON numbers a double cannot hold are not merged',
     jsonPosts([
@@ -316,11 +341,19 @@ const DIFFERENT_KEY_GROUPS: readonly (readonly [title: string, requests: readonl
       '{"x":0}',
     ]),
   ],
-  ['ignored JSON field present or absent', jsonPosts(['{"q":1}', '{"q":1,"api_key":"x"}', '{"q":1,"nested":{"api_key":"x"}}'])],
+  [
+    'ignored JSON field present or absent',
+    jsonPosts(['{"q":1}', '{"q":1,"api_key":"x"}', '{"q":1,"nested":{"api_key":"x"}}']),
+  ],
   [
     'raw bodies are not normalized',
     ['key_1=v1,key_2=v2', 'key_2=v2,key_1=v1'].map((body) =>
-      request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': 'text/plain' }, body }),
+      request({
+        url: 'https://example.com/',
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body,
+      }),
     ),
   ],
   [
@@ -333,8 +366,18 @@ const DIFFERENT_KEY_GROUPS: readonly (readonly [title: string, requests: readonl
   [
     'JSON body without JSON content type is raw',
     [
-      request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"a":1,"b":2}' }),
-      request({ url: 'https://example.com/', method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"b":2,"a":1}' }),
+      request({
+        url: 'https://example.com/',
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{"a":1,"b":2}',
+      }),
+      request({
+        url: 'https://example.com/',
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{"b":2,"a":1}',
+      }),
     ],
   ],
   [
@@ -362,9 +405,18 @@ for (const [title, requests] of DIFFERENT_KEY_GROUPS) {
 }
 
 test('parts cannot run into each other', (t) => {
-  const a = createKey({ method: 'GET', url: 'x', headers: {} }, { ignoredParameters: [], matchHeaders: false, serializerName: 'ab' });
-  const b = createKey({ method: 'GET', url: 'xa', headers: {} }, { ignoredParameters: [], matchHeaders: false, serializerName: 'b' });
-  const c = createKey({ method: 'GETx', url: '', headers: {} }, { ignoredParameters: [], matchHeaders: false, serializerName: 'ab' });
+  const a = createKey(
+    { method: 'GET', url: 'x', headers: {} },
+    { ignoredParameters: [], matchHeaders: false, serializerName: 'ab' },
+  );
+  const b = createKey(
+    { method: 'GET', url: 'xa', headers: {} },
+    { ignoredParameters: [], matchHeaders: false, serializerName: 'b' },
+  );
+  const c = createKey(
+    { method: 'GETx', url: '', headers: {} },
+    { ignoredParameters: [], matchHeaders: false, serializerName: 'ab' },
+  );
   const d = createKey(
     { method: 'POST', url: 'x', headers: {}, body: '\n' },
     { ignoredParameters: [], matchHeaders: false, serializerName: '' },
@@ -388,8 +440,10 @@ test('JSON bodies over 10 MiB are hashed raw', (t) => {
   const ab = `{"a":1,"b":"${filler}"}`;
   const ba = `{"b":"${filler}","a":1}`;
   t.is(normalizeBody(ab, 'application/json', []), ab);
-  t.not(key({ url: 'https://e.com/', method: 'POST', headers: { 'content-type': 'application/json' }, body: ab }),
-    key({ url: 'https://e.com/', method: 'POST', headers: { 'content-type': 'application/json' }, body: ba }));
+  t.not(
+    key({ url: 'https://e.com/', method: 'POST', headers: { 'content-type': 'application/json' }, body: ab }),
+    key({ url: 'https://e.com/', method: 'POST', headers: { 'content-type': 'application/json' }, body: ba }),
+  );
   const small = `{"b":"${'é'.repeat(1000)}","a":1}`;
   t.is(normalizeBody(small, 'application/json', []), `{"a":1,"b":"${'é'.repeat(1000)}"}`);
 });
@@ -400,7 +454,10 @@ test('JSON bodies over 10 MiB are hashed raw', (t) => {
 test('matchHeaders true: every header counts, values normalized, ignored ones by presence only', (t) => {
   const url = 'https://example.com/';
   const all = { matchHeaders: true } as const;
-  t.not(key({ url, headers: { accept: 'text/html' } }, all), key({ url, headers: { accept: 'application/json' } }, all));
+  t.not(
+    key({ url, headers: { accept: 'text/html' } }, all),
+    key({ url, headers: { accept: 'application/json' } }, all),
+  );
   t.not(key({ url, headers: { accept: 'text/html' } }, all), key({ url, headers: {} }, all));
   t.not(key({ url, headers: { 'user-agent': 'a' } }, all), key({ url, headers: { 'user-agent': 'b' } }, all));
   t.is(
@@ -412,13 +469,19 @@ test('matchHeaders true: every header counts, values normalized, ignored ones by
     key({ url, headers: { authorization: 'Bearer two' } }, all),
   );
   t.not(key({ url, headers: { authorization: 'Bearer one' } }, all), key({ url, headers: {} }, all));
-  t.not(key({ url, headers: { 'x-single': 'Value' } }, all), key({ url, headers: { 'x-single': 'value' } }, all));
+  t.not(
+    key({ url, headers: { 'x-single': 'Value' } }, all),
+    key({ url, headers: { 'x-single': 'value' } }, all),
+  );
 });
 
 test('matchHeaders list: only listed headers count, case-insensitively', (t) => {
   const url = 'https://example.com/';
   const list = { matchHeaders: ['Accept', 'X-API-KEY'] } as const;
-  t.not(key({ url, headers: { accept: 'text/html' } }, list), key({ url, headers: { accept: 'text/plain' } }, list));
+  t.not(
+    key({ url, headers: { accept: 'text/html' } }, list),
+    key({ url, headers: { accept: 'text/plain' } }, list),
+  );
   t.is(
     key({ url, headers: { accept: 'text/html', 'user-agent': 'a' } }, list),
     key({ url, headers: { accept: 'text/html', 'user-agent': 'b' } }, list),
@@ -444,9 +507,19 @@ const HEADER_CASES: readonly (readonly [
   ['list', { b: '2', a: '1', c: '3' }, ['C', 'a', 'missing'], 'a=1\nc=3'],
   ['empty list', { a: '1' }, [], ''],
   ['none present', {}, true, ''],
-  ['multi-value', { 'accept-encoding': 'gzip,  deflate,Venmo,  PayPal, ' }, true, 'accept-encoding=deflate, gzip, paypal, venmo'],
+  [
+    'multi-value',
+    { 'accept-encoding': 'gzip,  deflate,Venmo,  PayPal, ' },
+    true,
+    'accept-encoding=deflate, gzip, paypal, venmo',
+  ],
   ['single value keeps case', { 'x-token-hint': 'AbC' }, true, 'x-token-hint=AbC'],
-  ['ignored, any case', { authorization: 'Bearer x', 'X-Api-Key': 'k' }, true, 'authorization=REDACTED\nx-api-key=REDACTED'],
+  [
+    'ignored, any case',
+    { authorization: 'Bearer x', 'X-Api-Key': 'k' },
+    true,
+    'authorization=REDACTED\nx-api-key=REDACTED',
+  ],
 ];
 
 for (const [title, headers, match, expected] of HEADER_CASES) {
@@ -470,20 +543,40 @@ const BODY_CASES: readonly (readonly [
   ['undefined', undefined, JSON_TYPE, ''],
   ['empty string', '', JSON_TYPE, ''],
   ['empty bytes', new Uint8Array(), 'text/plain', ''],
-  ['JSON sorted at every depth', '{"b":{"y":1,"x":[{"d":1,"c":2}]},"a":0}', JSON_TYPE, '{"a":0,"b":{"x":[{"c":2,"d":1}],"y":1}}'],
+  [
+    'JSON sorted at every depth',
+    '{"b":{"y":1,"x":[{"d":1,"c":2}]},"a":0}',
+    JSON_TYPE,
+    '{"a":0,"b":{"x":[{"c":2,"d":1}],"y":1}}',
+  ],
   ['JSON integer-like keys sorted as strings', '{"10":1,"9":2,"a":3}', JSON_TYPE, '{"10":1,"9":2,"a":3}'],
   ['JSON arrays keep order', '[3,1,2]', JSON_TYPE, '[3,1,2]'],
   ['JSON primitives', ' "text" ', JSON_TYPE, '"text"'],
   ['JSON empty object', '{ }', JSON_TYPE, '{}'],
-  ['JSON redaction', '{"API_KEY":{"deep":1},"a":[{"apikey":"s"}]}', JSON_TYPE, '{"API_KEY":"REDACTED","a":[{"apikey":"REDACTED"}]}'],
+  [
+    'JSON redaction',
+    '{"API_KEY":{"deep":1},"a":[{"apikey":"s"}]}',
+    JSON_TYPE,
+    '{"API_KEY":"REDACTED","a":[{"apikey":"REDACTED"}]}',
+  ],
   ['JSON __proto__ key', '{"__proto__":{"a":1},"b":2}', JSON_TYPE, '{"__proto__":{"a":1},"b":2}'],
-  ['JSON with UUID strings', '{"id":"550e8400-e29b-41d4-a716-446655440000","n":1}', JSON_TYPE, '{"id":"550e8400-e29b-41d4-a716-446655440000","n":1}'],
+  [
+    'JSON with UUID strings',
+    '{"id":"550e8400-e29b-41d4-a716-446655440000","n":1}',
+    JSON_TYPE,
+    '{"id":"550e8400-e29b-41d4-a716-446655440000","n":1}',
+  ],
   ['JSON exact big safe number', '{"n":9007199254740991}', JSON_TYPE, '{"n":9007199254740991}'],
   ['JSON inexact number → raw', '{"n":9007199254740993}', JSON_TYPE, '{"n":9007199254740993}'],
   ['invalid JSON → raw', '{"b":1,}', JSON_TYPE, '{"b":1,}'],
   ['JSON with BOM → raw', '\uFEFF{"b":1,"a":2}', JSON_TYPE, '\uFEFF{"b":1,"a":2}'],
   ['form sorted', 'b=2&a=1&a=0', FORM_TYPE, 'a=0&a=1&b=2'],
-  ['form redacted, re-encoded', 'q=a+b&Api_Key=x&p=%2B', `${FORM_TYPE}; charset=utf-8`, 'Api_Key=REDACTED&p=%2B&q=a%20b'],
+  [
+    'form redacted, re-encoded',
+    'q=a+b&Api_Key=x&p=%2B',
+    `${FORM_TYPE}; charset=utf-8`,
+    'Api_Key=REDACTED&p=%2B&q=a%20b',
+  ],
   ['form of nothing', '&&', FORM_TYPE, ''],
   ['text is raw', 'b=2&a=1', 'text/plain', 'b=2&a=1'],
   ['no content type is raw', '{"b":1,"a":2}', undefined, '{"b":1,"a":2}'],
@@ -505,7 +598,13 @@ test('normalizeBody returns other bodies as the same reference', (t) => {
 // ---------------------------------------------------------------------------------------------------------
 // Properties
 
-const contentTypes = fc.constantFrom(undefined, JSON_TYPE, FORM_TYPE, 'text/plain', 'application/vnd.x+json; v=1');
+const contentTypes = fc.constantFrom(
+  undefined,
+  JSON_TYPE,
+  FORM_TYPE,
+  'text/plain',
+  'application/vnd.x+json; v=1',
+);
 const anyText = fc.string({ unit: 'binary', maxLength: 40 });
 
 test('createKey never throws and is deterministic', (t) => {
@@ -520,7 +619,11 @@ test('createKey never throws and is deterministic', (t) => {
       (method, url, headers, body, contentType, matchHeaders) => {
         const withType = contentType === undefined ? headers : { ...headers, 'content-type': contentType };
         const req: KeyRequest = { method, url, headers: withType, body };
-        const options: KeyOptions = { ignoredParameters: DEFAULT_IGNORED, matchHeaders, serializerName: method };
+        const options: KeyOptions = {
+          ignoredParameters: DEFAULT_IGNORED,
+          matchHeaders,
+          serializerName: method,
+        };
         const first = createKey(req, options);
         return /^[0-9a-f]{64}$/.test(first) && createKey({ ...req }, { ...options }) === first;
       },
@@ -565,17 +668,65 @@ function referenceNormalizeUrl(url: string, ignored: readonly string[]): string 
 }
 
 const urlPiece = fc.constantFrom(
-  'a', 'B', 'z', '0', '-', '_', '~', '.', '..', '/', '//', '%', '%2e', '%2E', '%41', '%7e', '%2f', '%zz', '%e2%82%ac',
-  '%ff', '?', '??', '#', '&', '&&', '=', '+', '%20', '%2B', ' ', 'é', ':', '@', ';', "'", '!', '*', 'api_key', 'API_KEY',
+  'a',
+  'B',
+  'z',
+  '0',
+  '-',
+  '_',
+  '~',
+  '.',
+  '..',
+  '/',
+  '//',
+  '%',
+  '%2e',
+  '%2E',
+  '%41',
+  '%7e',
+  '%2f',
+  '%zz',
+  '%e2%82%ac',
+  '%ff',
+  '?',
+  '??',
+  '#',
+  '&',
+  '&&',
+  '=',
+  '+',
+  '%20',
+  '%2B',
+  ' ',
+  'é',
+  ':',
+  '@',
+  ';',
+  "'",
+  '!',
+  '*',
+  'api_key',
+  'API_KEY',
 );
 const urlLike = fc
   .tuple(
     fc.constantFrom('http://', 'https://', 'HTTP://', 'ws://', 'foo://', 'http:/'),
-    fc.constantFrom('example.com', 'Example.COM', 'a.b.c', '127.1', '127.0.0.1', 'xn--bcher-kva.example', 'Bücher.de', 'u:p@h.io'),
+    fc.constantFrom(
+      'example.com',
+      'Example.COM',
+      'a.b.c',
+      '127.1',
+      '127.0.0.1',
+      'xn--bcher-kva.example',
+      'Bücher.de',
+      'u:p@h.io',
+    ),
     fc.constantFrom('', ':80', ':443', ':8080', ':0'),
     fc.array(urlPiece, { maxLength: 12 }),
   )
-  .map(([scheme, host, port, pieces]) => scheme + host + port + (pieces.length > 0 ? '/' : '') + pieces.join(''));
+  .map(
+    ([scheme, host, port, pieces]) => scheme + host + port + (pieces.length > 0 ? '/' : '') + pieces.join(''),
+  );
 
 test('normalizeUrl matches a reference built on URL and URLSearchParams, and is idempotent', (t) => {
   fc.assert(
@@ -592,7 +743,22 @@ test('normalizeUrl matches a reference built on URL and URLSearchParams, and is 
 // comparison is on ASCII; non-ASCII is pinned by the table below against the WHATWG algorithm.
 test('form bodies decode as URLSearchParams does (ASCII)', (t) => {
   const formPiece = fc.oneof(
-    fc.constantFrom('a', 'b', '=', '&', '+', '%', '%2', '%20', '%2B', '%zz', '%ff', '%e2%82', '%e2%82%ac', '%F0%9F%94%9A'),
+    fc.constantFrom(
+      'a',
+      'b',
+      '=',
+      '&',
+      '+',
+      '%',
+      '%2',
+      '%20',
+      '%2B',
+      '%zz',
+      '%ff',
+      '%e2%82',
+      '%e2%82%ac',
+      '%F0%9F%94%9A',
+    ),
     fc.string({ unit: 'binary-ascii', maxLength: 3 }),
   );
   fc.assert(
@@ -638,7 +804,10 @@ test('JSON normalization ignores key order and keeps the value', (t) => {
       const text = JSON.stringify(value);
       const normalized = normalizeBody(text, JSON_TYPE, []);
       t.is(normalizeBody(JSON.stringify(reverseKeys(value), null, 1), JSON_TYPE, []), normalized);
-      t.deepEqual(JSON.parse(typeof normalized === 'string' ? normalized : new TextDecoder().decode(normalized)), JSON.parse(text));
+      t.deepEqual(
+        JSON.parse(typeof normalized === 'string' ? normalized : new TextDecoder().decode(normalized)),
+        JSON.parse(text),
+      );
     }),
   );
 });
