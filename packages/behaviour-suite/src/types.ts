@@ -59,6 +59,9 @@ export interface AdapterSuiteOptions {
   name: string;
   /** Creates a client with these cache options; the suite always passes `backend` and `clock`. */
   createClient(options: CacheOptions): Promise<SuiteClient> | SuiteClient;
-  /** The store each test uses; a fresh memory store by default. */
+  /**
+   * The store each test uses (called once per test); a fresh memory store by default. The store-failure
+   * case passes its own failing Keyv store instead.
+   */
   backend?: () => CacheOptions['backend'] | Promise<CacheOptions['backend']>;
 }

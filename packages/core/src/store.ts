@@ -473,6 +473,10 @@ function asReqcacheError(
   message: string,
   key: string,
 ): ReqcacheError {
-  if (error instanceof ReqcacheError) return error;
+  if (error instanceof ReqcacheError) {
+    if (error.key !== undefined) return error;
+    // A serializer does not know the key: name it, so the bad entry can be found and deleted.
+    return new ReqcacheError(error.code, `${message}: ${error.message}`, { cause: error, key });
+  }
   return new ReqcacheError(code, message, { cause: error, key });
 }

@@ -1,0 +1,8 @@
+/**
+ * `@reqcache/behaviour-suite`: the shared behaviour suite every reqcache adapter passes.
+ * @packageDocumentation
+ */
+export type { FakeClock, Harness, HarnessOptions, PathRequest } from './harness.js';
+export { createFakeClock, START_MS } from './harness.js';
+export { registerAdapterSuite } from './suite.js';
+export type { AdapterSuiteOptions, SuiteClient, SuiteRequest, SuiteResponse } from './types.js';
