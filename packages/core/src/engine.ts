@@ -58,6 +58,12 @@ export interface NetworkResponse<R = unknown> {
   redirects?: readonly RedirectHop[] | undefined;
   /** Reads the whole body (called at most once). */
   readBody(): Promise<Uint8Array>;
+  /**
+   * Whether `readBody()` returns the body after content decoding (gzip, br, …), as fetch, got and axios
+   * do by default. Then the stored headers drop `Content-Encoding` and get the decoded `Content-Length`.
+   * @default true
+   */
+  decoded?: boolean;
   /** Releases the body when the engine does not use the response (optional). */
   discard?(): void;
   /** The client's own response object, passed back untouched. */
@@ -163,6 +169,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   readonly #inflight = new Map<string, Flight>();
   readonly #revalidating = new Map<string, Promise<void>>();
   readonly #warned = new Set<string>();
+  /** Failures already reported: Keyv both emits and throws the error of a failed call. */
+  readonly #reported = new WeakSet<object>();
 
   constructor(options: CacheOptions = {}) {
     super();
@@ -176,7 +184,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       normalized.backendOptions,
       options.backend !== undefined,
     );
-    this.backendName = opened.path === undefined ? opened.name : `${opened.name} (${opened.path})`;
+    const where = opened.path ?? opened.location;
+    this.backendName = where === undefined ? opened.name : `${opened.name} (${where})`;
     opened.keyv.on('error', (error: unknown) => this.report(toStoreError(error)));
     this.cache = new HttpCache({
       keyv: opened.keyv,
@@ -207,6 +216,11 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
 
   /** Reports a failure: to `error` listeners, or once per code as a process warning. @internal */
   report(error: ReqcacheError): void {
+    const cause = error.cause;
+    if (typeof cause === 'object' && cause !== null) {
+      if (this.#reported.has(cause)) return;
+      this.#reported.add(cause);
+    }
     if (this.listenerCount('error') > 0) {
       this.emit('error', error);
       return;
@@ -237,7 +251,12 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     }
     const requestDirectives = requestCacheDirectives(request.headers);
     const expiration = requestExpiration(request.url, requestDirectives, options.expireAfter, settings);
-    if (requestDirectives.noStore || expiration.expireAfter.kind === 'do-not-cache') {
+    // A per-request DO_NOT_CACHE skips read and write even when a request max-age outranks it as expiration.
+    if (
+      requestDirectives.noStore ||
+      expiration.expireAfter.kind === 'do-not-cache' ||
+      options.expireAfter?.kind === 'do-not-cache'
+    ) {
       return { state: 'bypass', ctx: undefined, request };
     }
     const ctx: RequestContext = {
@@ -563,7 +582,10 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       v: ENTRY_VERSION,
       status: response.status,
       statusText: response.statusText,
-      headers: redactHeaders(response.headers, ignored),
+      headers: redactHeaders(
+        storedHeaders(response.headers, body, response.decoded !== false && ctx.method !== 'HEAD'),
+        ignored,
+      ),
       body,
       url: redactUrl(response.url || ctx.request.url, ignored),
       request: {
@@ -713,6 +735,31 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       cacheKey: key,
     };
   }
+}
+
+/** Headers describing the stored body: framing fields dropped, `Content-Length` exact once decoded (not for HEAD). */
+function storedHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
+  if (
+    headers['transfer-encoding'] === undefined &&
+    headers['connection'] === undefined &&
+    headers['keep-alive'] === undefined
+  ) {
+    if (
+      !decoded ||
+      (headers['content-encoding'] === undefined && headers['content-length'] === String(body.byteLength))
+    ) {
+      return headers;
+    }
+  }
+  const out: ResponseHeaders = { ...headers };
+  delete out['transfer-encoding'];
+  delete out['connection'];
+  delete out['keep-alive'];
+  if (decoded) {
+    delete out['content-encoding'];
+    out['content-length'] = String(body.byteLength);
+  }
+  return out;
 }
 
 function uncachedInfo(nowMs: number): CacheInfo {

@@ -20,6 +20,7 @@ export function getHeader(headers: Readonly<ResponseHeaders>, name: string): str
  */
 export function toRequestHeaders(
   input:
+    | Headers
     | Iterable<readonly [string, string]>
     | Readonly<Record<string, string | number | boolean | readonly string[] | undefined | null>>
     | undefined
@@ -31,8 +32,11 @@ export function toRequestHeaders(
     for (const [name, value] of input) appendHeader(out, name.toLowerCase(), value);
     return out;
   }
-  for (const name of Object.keys(input)) {
-    const value = input[name];
+  const record = input as Readonly<
+    Record<string, string | number | boolean | readonly string[] | undefined | null>
+  >;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
     if (value === undefined || value === null) continue;
     const lower = name.toLowerCase();
     if (Array.isArray(value)) {
@@ -50,6 +54,7 @@ export function toRequestHeaders(
  */
 export function toResponseHeaders(
   input:
+    | Headers
     | Iterable<readonly [string, string]>
     | Readonly<Record<string, string | number | boolean | readonly string[] | undefined | null>>
     | undefined
@@ -70,8 +75,11 @@ export function toResponseHeaders(
     for (const [name, value] of input) add(name, value);
     return out;
   }
-  for (const name of Object.keys(input)) {
-    const value = input[name];
+  const record = input as Readonly<
+    Record<string, string | number | boolean | readonly string[] | undefined | null>
+  >;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       for (const item of value) add(name, String(item));

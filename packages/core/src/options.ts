@@ -510,11 +510,28 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
   toJSON(): Partial<SettingsOptions> {
     const out: Record<string, unknown> = {};
     for (const name of SETTING_NAMES) {
-      if (this.#values[name] !== SETTING_DEFAULTS[name] && this.#values[name] !== null)
-        out[name] = this.#values[name];
+      if (!isDefaultValue(this.#values[name], SETTING_DEFAULTS[name])) out[name] = this.#values[name];
     }
     return out as Partial<SettingsOptions>;
   }
+}
+
+/** True for a setting's default or a value equal to it (`[200]`, `{}`); `null` is a cleared function. */
+function isDefaultValue(value: unknown, defaultValue: unknown): boolean {
+  if (value === defaultValue || value === null) return true;
+  if (Array.isArray(value) && Array.isArray(defaultValue)) {
+    return value.length === defaultValue.length && value.every((item, i) => item === defaultValue[i]);
+  }
+  return isEmptyPlainObject(value) && isEmptyPlainObject(defaultValue);
+}
+
+function isEmptyPlainObject(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.keys(value).length === 0
+  );
 }
 
 /** The options that are fixed at construction (not settings), validated. @internal */
@@ -606,14 +623,15 @@ export function normalizeRequestOptions(
   if (empty) return NO_REQUEST_OPTIONS;
   const flag = (name: 'onlyIfCached' | 'refresh' | 'forceRefresh' | 'disabled'): boolean =>
     options[name] === undefined ? false : checkBoolean(name, options[name]);
-  return {
+  // Frozen: the engine recognises parsed options by that and does not parse them again.
+  return Object.freeze({
     expireAfter:
       options.expireAfter === undefined ? undefined : parseExpireAfter(options.expireAfter, 'expireAfter'),
     onlyIfCached: flag('onlyIfCached'),
     refresh: flag('refresh'),
     forceRefresh: flag('forceRefresh'),
     disabled: flag('disabled'),
-  };
+  });
 }
 
 const NO_REQUEST_OPTIONS: ParsedRequestOptions = Object.freeze({

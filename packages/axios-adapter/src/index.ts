@@ -1,0 +1,34 @@
+/**
+ * `@reqcache/axios`: an HTTP response cache for axios, a port of Python's requests-cache.
+ *
+ * @example
+ * import axios from 'axios';
+ * import { setupCache } from '@reqcache/axios';
+ * const client = setupCache(axios.create(), { backend: 'memory', expireAfter: '1h' });
+ * @module
+ */
+export type {
+  CacheOptions,
+  CacheSettings,
+  ExpireAfter,
+  HttpCache,
+  ReqcacheErrorCode,
+  RequestCacheOptions,
+} from '@reqcache/core';
+export {
+  DO_NOT_CACHE,
+  EXPIRE_IMMEDIATELY,
+  InvalidOptionError,
+  isReqcacheError,
+  NEVER_EXPIRE,
+  ReqcacheError,
+  UnknownOptionError,
+} from '@reqcache/core';
+export { ejectCache, setupCache } from './setup.js';
+export type {
+  AxiosCacheProperties,
+  CachedAxiosInstance,
+  CachedAxiosResponse,
+  CachedRequest,
+  CacheResponseFields,
+} from './types.js';

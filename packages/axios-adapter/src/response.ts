@@ -1,0 +1,147 @@
+/**
+ * Building the response axios users get, from bytes (a stored entry, or a network body the cache read):
+ * the user's `responseType` applied the way Node's adapter applies it, the cache fields attached, and
+ * `validateStatus` settled the way axios settles.
+ * @module
+ */
+import { Buffer } from 'node:buffer';
+import { Readable } from 'node:stream';
+import type { CacheEngine, CacheInfo, ResponseHeaders } from '@reqcache/core';
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { CachedRequest } from './types.js';
+
+/** The bytes of a body an adapter returned for `responseType: 'arraybuffer'` (a Buffer in Node, an ArrayBuffer from fetch). */
+export function bodyBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string') return Buffer.from(data);
+  return new Uint8Array();
+}
+
+/**
+ * The body as the user asked for it, before axios runs `transformResponse` on it (exactly once, after the
+ * adapter returns): `arraybuffer` → a Buffer (a copy, so the cache's bytes stay intact), `stream` → a
+ * Readable, `blob` → a Blob, anything else (`json`, `text`, none) → a string decoded with
+ * `responseEncoding` (BOM stripped for UTF-8), which axios's default `transformResponse` parses as JSON.
+ */
+export function userData(
+  bytes: Uint8Array,
+  config: InternalAxiosRequestConfig,
+  contentType: unknown,
+): unknown {
+  switch (config.responseType) {
+    case 'arraybuffer':
+      return Buffer.from(bytes);
+    case 'stream':
+      return Readable.from(Buffer.from(bytes));
+    case 'blob':
+      return new Blob([Buffer.from(bytes)], typeof contentType === 'string' ? { type: contentType } : {});
+    default: {
+      const encoding = config.responseEncoding;
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8') {
+        const text = buffer.toString('utf8');
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      }
+      return buffer.toString(encoding as BufferEncoding);
+    }
+  }
+}
+
+/** Axios headers from stored response headers (`set-cookie` stays a list). */
+export function axiosHeaders(headers: Readonly<ResponseHeaders>): AxiosHeaders {
+  return new AxiosHeaders(headers as Record<string, string | string[]>);
+}
+
+/** The stand-in for `response.request` when no request was sent. */
+export function cachedRequest(method: string, url: string, finalUrl: string): CachedRequest {
+  return { fromCache: true, method, url, res: { responseUrl: finalUrl } };
+}
+
+/** What the response of one request is made of. */
+export interface ResponseParts {
+  status: number;
+  statusText: string;
+  headers: AxiosHeaders;
+  bytes: Uint8Array;
+  request: unknown;
+}
+
+/** Builds the user's response and attaches the cache fields. */
+export function buildResponse(
+  engine: CacheEngine,
+  config: InternalAxiosRequestConfig,
+  target: { method: string; url: string },
+  parts: ResponseParts,
+  info: CacheInfo,
+): AxiosResponse {
+  const response: AxiosResponse = {
+    data: userData(parts.bytes, config, parts.headers.get('content-type')),
+    status: parts.status,
+    statusText: parts.statusText,
+    headers: parts.headers,
+    config,
+    request: parts.request,
+  };
+  return attachInfo(engine, response, target, info, parts.bytes.byteLength);
+}
+
+/**
+ * Puts the cache fields on a response (own, enumerable properties, like axios's own fields). The
+ * description is formatted when first read: it costs more than the rest of a cache hit's translation.
+ */
+export function attachInfo(
+  engine: CacheEngine,
+  response: AxiosResponse,
+  target: { method: string; url: string },
+  info: CacheInfo,
+  size: number,
+): AxiosResponse {
+  response.fromCache = info.fromCache;
+  response.createdAt = info.createdAt;
+  response.expires = info.expires;
+  response.isExpired = info.isExpired;
+  response.revalidated = info.revalidated;
+  response.cacheKey = info.cacheKey;
+  let description: string | undefined;
+  Object.defineProperty(response, 'cacheDescription', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      description ??= engine.describe(info, target, response.status, size);
+      return description;
+    },
+    set: (value: string) => {
+      description = value;
+    },
+  });
+  return response;
+}
+
+/** The size of a body the cache did not read, when it is known. */
+export function knownSize(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+/**
+ * Resolves or rejects like axios's `settle`: a status the config's `validateStatus` refuses rejects with an
+ * `AxiosError` (`ERR_BAD_REQUEST` for 4xx, `ERR_BAD_RESPONSE` otherwise) carrying the response; cached
+ * responses included.
+ */
+export function settle(response: AxiosResponse): AxiosResponse {
+  const validateStatus = response.config.validateStatus;
+  if (!response.status || !validateStatus || validateStatus(response.status)) return response;
+  throw new AxiosError(
+    `Request failed with status code ${response.status}`,
+    response.status >= 400 && response.status < 500
+      ? AxiosError.ERR_BAD_REQUEST
+      : AxiosError.ERR_BAD_RESPONSE,
+    response.config,
+    response.request,
+    response,
+  );
+}

@@ -1,0 +1,307 @@
+/**
+ * `setupCache(instance, options)`: a request interceptor that swaps `config.adapter` for a caching adapter
+ * wrapping the adapter axios would have used. The caching adapter sees the final config (after every
+ * request interceptor, in either order), builds the cache request from it, and asks the engine; the
+ * network is reached only through the original adapter, with the conditional headers added to a copy of
+ * the config.
+ * @module
+ */
+import {
+  CacheEngine,
+  type CacheInfo,
+  type CacheOptions,
+  type CacheRequest,
+  InvalidOptionError,
+  isMethodAllowed,
+  type NetworkResponse,
+  normalizeRequestOptions,
+  type Outcome,
+  type RedirectHop,
+  toResponseHeaders,
+} from '@reqcache/core';
+import axios, {
+  type AxiosAdapter,
+  AxiosHeaders,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+  isAxiosError,
+} from 'axios';
+import { requestBody, requestHeaders, requestUrl, UNKEYABLE } from './request.js';
+import {
+  attachInfo,
+  axiosHeaders,
+  bodyBytes,
+  buildResponse,
+  cachedRequest,
+  knownSize,
+  type ResponseParts,
+  settle,
+} from './response.js';
+import type { AxiosCacheProperties } from './types.js';
+
+type AdapterSpec = AxiosRequestConfig['adapter'];
+
+/** Marks a caching adapter and keeps the adapter configuration it wraps. */
+const WRAPPED = Symbol('reqcache.wrappedAdapter');
+/** Marks an instance set up with `setupCache`; holds its interceptor id. */
+const INSTALLED = Symbol('reqcache.axios');
+
+interface CachingAdapter extends AxiosAdapter {
+  [WRAPPED]: AdapterSpec;
+}
+
+interface Installed {
+  interceptorId: number;
+}
+
+/**
+ * Adds an HTTP cache to an axios instance (`axios` itself or one from `axios.create()`) and returns the
+ * same instance, typed, with `.cache`, `.settings` and `.engine`. Responses carry `fromCache`, `createdAt`,
+ * `expires`, `isExpired`, `revalidated`, `cacheKey` and `cacheDescription`; per-request options go in
+ * `config.cache` (`false` bypasses the cache).
+ *
+ * @param instance An axios instance; it is changed in place (one request interceptor is added).
+ * @param options The cache options, the same in every reqcache adapter. Validated at once.
+ * @throws {InvalidOptionError | UnknownOptionError} For a bad option, or an instance already set up.
+ * @example
+ * const client = setupCache(axios.create({ baseURL: 'https://api.example.com' }), { expireAfter: '1h' });
+ * const res = await client.get('/users');
+ * res.fromCache; // false, then true
+ */
+export function setupCache<I extends AxiosInstance>(
+  instance: I,
+  options: CacheOptions = {},
+): I & AxiosCacheProperties {
+  if (!isAxiosInstance(instance)) {
+    throw new InvalidOptionError('instance', instance, 'an axios instance (axios or axios.create())');
+  }
+  if (INSTALLED in instance) {
+    throw new InvalidOptionError(
+      'instance',
+      instance,
+      'an axios instance without a cache (setupCache was already called on it; see ejectCache)',
+    );
+  }
+  const engine = new CacheEngine(options);
+  const interceptorId = instance.interceptors.request.use(
+    (config) => {
+      config.adapter = cachingAdapter(engine, unwrap(config.adapter ?? instance.defaults.adapter));
+      return config;
+    },
+    null,
+    { synchronous: true },
+  );
+  const installed: Installed = { interceptorId };
+  Object.defineProperties(instance, {
+    cache: { value: engine.cache, configurable: true },
+    settings: { value: engine.settings, configurable: true },
+    engine: { value: engine, configurable: true },
+    [INSTALLED]: { value: installed, configurable: true },
+  });
+  return instance as I & AxiosCacheProperties;
+}
+
+/**
+ * Removes what {@link setupCache} added: the interceptor and the `.cache`, `.settings` and `.engine`
+ * properties. It does not close the store: `await instance.cache.close()` first if nothing else uses it.
+ * Requests already under way finish with the cache.
+ * @returns false when the instance had no cache.
+ */
+export function ejectCache(instance: AxiosInstance): boolean {
+  const installed = (instance as AxiosInstance & { [INSTALLED]?: Installed })[INSTALLED];
+  if (installed === undefined) return false;
+  instance.interceptors.request.eject(installed.interceptorId);
+  const target = instance as unknown as Record<PropertyKey, unknown>;
+  for (const name of ['cache', 'settings', 'engine', INSTALLED]) delete target[name];
+  return true;
+}
+
+function isAxiosInstance(value: unknown): value is AxiosInstance {
+  const candidate = value as Partial<AxiosInstance> | null;
+  return (
+    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
+    typeof candidate?.interceptors?.request?.use === 'function' &&
+    typeof candidate.defaults === 'object'
+  );
+}
+
+/** A config re-sent by a retry interceptor still names the caching adapter: wrap what it wraps. */
+function unwrap(spec: AdapterSpec): AdapterSpec {
+  return typeof spec === 'function' && WRAPPED in spec ? (spec as CachingAdapter)[WRAPPED] : spec;
+}
+
+function cachingAdapter(engine: CacheEngine, spec: AdapterSpec): CachingAdapter {
+  const adapter = ((config: InternalAxiosRequestConfig) => handle(engine, spec, config)) as CachingAdapter;
+  adapter[WRAPPED] = spec;
+  return adapter;
+}
+
+/** One request through the cache: look up, send if needed, build the user's response. */
+async function handle(
+  engine: CacheEngine,
+  spec: AdapterSpec,
+  config: InternalAxiosRequestConfig,
+): Promise<AxiosResponse> {
+  const original = axios.getAdapter(spec ?? axios.defaults.adapter, config);
+  const method = (config.method ?? 'get').toUpperCase();
+  const url = requestUrl(config);
+  const target = { method, url };
+  if (config.cache === false) return passThrough(engine, original, config, target);
+  const requestOptions = normalizeRequestOptions(config.cache, 'config.cache');
+  const headers = requestHeaders(config);
+  const settings = engine.settings.parsed;
+  if (
+    requestOptions.disabled ||
+    settings.disabled ||
+    !isMethodAllowed(method, headers, settings.allowableMethods)
+  ) {
+    return passThrough(engine, original, config, target);
+  }
+  const body = await requestBody(config.data);
+  if (body === UNKEYABLE) return passThrough(engine, original, config, target);
+  const cacheRequest: CacheRequest = { method, url, headers, body };
+
+  let outcome: Outcome<AxiosResponse>;
+  try {
+    outcome = await engine.request(cacheRequest, requestOptions, (extraHeaders) =>
+      send(original, config, url, extraHeaders),
+    );
+  } catch (error) {
+    throw restoreConfig(error, config);
+  }
+  return settle(buildResponse(engine, config, target, responseParts(outcome, target), outcome.info));
+}
+
+/** What to build the user's response from, for each kind of outcome. */
+function responseParts(
+  outcome: Outcome<AxiosResponse>,
+  target: { method: string; url: string },
+): ResponseParts {
+  switch (outcome.source) {
+    case 'cache': {
+      const { entry } = outcome;
+      return {
+        status: entry.status,
+        statusText: entry.statusText,
+        headers: axiosHeaders(entry.headers),
+        bytes: entry.body,
+        request: cachedRequest(target.method, target.url, entry.url),
+      };
+    }
+    case 'network': {
+      const raw = outcome.response.raw;
+      return {
+        status: raw.status,
+        statusText: raw.statusText,
+        headers: AxiosHeaders.from(raw.headers as AxiosHeaders),
+        bytes: outcome.body ?? bodyBytes(raw.data),
+        request: raw.request,
+      };
+    }
+    case 'not-cached':
+      return {
+        status: 504,
+        statusText: 'Not Cached',
+        headers: new AxiosHeaders(),
+        bytes: new Uint8Array(),
+        request: cachedRequest(target.method, target.url, target.url),
+      };
+  }
+}
+
+/**
+ * Sends the request through the original adapter, asking for the raw bytes (`arraybuffer`, decompressed,
+ * every status accepted, no transforms); the user's `responseType`, `transformResponse` and
+ * `validateStatus` are applied to the result afterwards, on hits and misses alike.
+ */
+async function send(
+  original: AxiosAdapter,
+  config: InternalAxiosRequestConfig,
+  url: string,
+  extraHeaders: Record<string, string> | undefined,
+): Promise<NetworkResponse<AxiosResponse>> {
+  const headers = new AxiosHeaders(config.headers);
+  if (extraHeaders !== undefined) headers.set(extraHeaders);
+  const redirects: RedirectHop[] = [];
+  let current = url;
+  const userBeforeRedirect = config.beforeRedirect;
+  const networkConfig: InternalAxiosRequestConfig = {
+    ...config,
+    headers,
+    responseType: 'arraybuffer',
+    transformResponse: [],
+    validateStatus: () => true,
+    decompress: true,
+    beforeRedirect: (options, responseDetails, requestDetails) => {
+      redirects.push({ url: requestDetails?.url ?? current, status: responseDetails.statusCode });
+      current = typeof options['href'] === 'string' ? options['href'] : current;
+      userBeforeRedirect?.(options, responseDetails, requestDetails);
+    },
+  };
+  const raw = await original(networkConfig);
+  raw.config = config;
+  const bytes = bodyBytes(raw.data);
+  return {
+    status: raw.status,
+    statusText: raw.statusText ?? '',
+    headers: toResponseHeaders(plainHeaders(raw.headers)),
+    url: finalUrl(raw.request) ?? current,
+    redirects,
+    readBody: () => Promise.resolve(bytes),
+    raw,
+  };
+}
+
+/** Sends the request untouched (streaming and all) and marks the response as not from the cache. */
+async function passThrough(
+  engine: CacheEngine,
+  original: AxiosAdapter,
+  config: InternalAxiosRequestConfig,
+  target: { method: string; url: string },
+): Promise<AxiosResponse> {
+  const info = uncachedInfo(engine);
+  try {
+    const response = await original(config);
+    return attachInfo(engine, response, target, info, knownSize(response.data));
+  } catch (error) {
+    if (isAxiosError(error) && error.response !== undefined) {
+      attachInfo(engine, error.response, target, info, knownSize(error.response.data));
+    }
+    throw error;
+  }
+}
+
+function uncachedInfo(engine: CacheEngine): CacheInfo {
+  return {
+    fromCache: false,
+    createdAt: new Date(engine.clock()),
+    expires: null,
+    isExpired: false,
+    revalidated: false,
+    cacheKey: undefined,
+  };
+}
+
+/** A network error carries the internal copy of the config: give it the user's (retry interceptors re-send it). */
+function restoreConfig(error: unknown, config: InternalAxiosRequestConfig): unknown {
+  if (isAxiosError(error)) {
+    error.config = config;
+    if (error.response !== undefined) error.response.config = config;
+  }
+  return error;
+}
+
+function plainHeaders(headers: unknown): Record<string, string | string[]> {
+  if (headers === undefined || headers === null) return {};
+  const candidate = headers as { toJSON?: () => Record<string, string | string[]> };
+  return typeof candidate.toJSON === 'function' ? candidate.toJSON() : (headers as Record<string, string>);
+}
+
+/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
+function finalUrl(request: unknown): string | undefined {
+  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
+  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}

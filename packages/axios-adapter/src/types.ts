@@ -1,0 +1,82 @@
+/**
+ * Public types of `@reqcache/axios`, and the module augmentation that teaches axios's own types about
+ * `config.cache` and the cache fields of a response.
+ * @module
+ */
+import type { CacheEngine, CacheInfo, CacheSettings, HttpCache, RequestCacheOptions } from '@reqcache/core';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+
+declare module 'axios' {
+  // biome-ignore lint/suspicious/noExplicitAny: the type parameters must repeat axios's own declaration.
+  interface AxiosRequestConfig<D = any, P = any> {
+    /**
+     * Cache options for this request on an instance set up with `setupCache`: `expireAfter`, `onlyIfCached`,
+     * `refresh`, `forceRefresh`, `disabled`; or `false` to bypass the cache (no read, no write). They never
+     * reach the server. A bad value rejects the request with a `ReqcacheError` (`ERR_INVALID_OPTION` or
+     * `ERR_UNKNOWN_OPTION`). Set it in `axios.create({ cache })` to apply it to every request.
+     * @example await client.get('/users', { cache: { expireAfter: '5m' } })
+     * @example await client.get('/live', { cache: false })
+     */
+    cache?: RequestCacheOptions | false;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the type parameters must repeat axios's own declaration.
+  // biome-ignore lint/complexity/noBannedTypes: the type parameters must repeat axios's own declaration.
+  interface AxiosResponse<T = any, D = any, H = {}, P = any> {
+    /** True when the response was served from the cache (also after a 304 revalidation, and for a synthetic 504). Set by `@reqcache/axios`. */
+    fromCache?: boolean;
+    /** When the response was first received. Set by `@reqcache/axios`. */
+    createdAt?: Date;
+    /** When it stops being fresh; null for never or when it was not stored. Set by `@reqcache/axios`. */
+    expires?: Date | null;
+    /** True when a stale response was served. Set by `@reqcache/axios`. */
+    isExpired?: boolean;
+    /** True when a stored response was revalidated with a 304 for this request. Set by `@reqcache/axios`. */
+    revalidated?: boolean;
+    /** The key the response is stored under; undefined when it was not stored. Set by `@reqcache/axios`. */
+    cacheKey?: string | undefined;
+    /**
+     * One line describing the response, like requests-cache's `str(response)`:
+     * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
+     * Set by `@reqcache/axios`.
+     */
+    cacheDescription?: string;
+  }
+}
+
+/** The cache fields every response of a cached instance carries (on `error.response` too). */
+export interface CacheResponseFields extends CacheInfo {
+  /** One line describing the response, like requests-cache's `str(response)`. */
+  cacheDescription: string;
+}
+
+/** A response of a cached instance, with the cache fields known to be present. */
+// biome-ignore lint/suspicious/noExplicitAny: mirrors axios's own defaults.
+export type CachedAxiosResponse<T = any, D = any> = AxiosResponse<T, D> & CacheResponseFields;
+
+/** What `setupCache` adds to an axios instance. */
+export interface AxiosCacheProperties {
+  /** The store, with requests-cache's inspection and maintenance API (`contains`, `delete`, `filter`, `clear`, `close`, …). */
+  readonly cache: HttpCache;
+  /** The run-time settings (`expireAfter`, `allowableCodes`, …); every assignment is validated at once. */
+  readonly settings: CacheSettings;
+  /** The engine behind the instance, for its events (`hit`, `miss`, `stored`, `revalidated`, `error`) and `settled()`. */
+  readonly engine: CacheEngine;
+}
+
+/** An axios instance set up with `setupCache`. */
+export type CachedAxiosInstance<I extends AxiosInstance = AxiosInstance> = I & AxiosCacheProperties;
+
+/**
+ * `response.request` of a response that did not come from the network (a cache hit, or a synthetic 504):
+ * there is no `ClientRequest`, so this stands in for it. `res.responseUrl` is the final URL after
+ * redirects, where Node's adapter keeps it.
+ */
+export interface CachedRequest {
+  readonly fromCache: true;
+  /** Upper-case method. */
+  readonly method: string;
+  /** The URL that was requested. */
+  readonly url: string;
+  readonly res: { readonly responseUrl: string };
+}
