@@ -11,7 +11,27 @@ export interface OpenedBackend {
   name: BackendName | 'custom';
   /** The SQLite file, for the sqlite backend. */
   path?: string;
+  /** Where the entries live on a server: Redis namespace, Postgres table, Mongo database. */
+  location?: string;
 }
+
+/** The Keyv namespace of entries in SQL and Mongo stores (their keys are `reqcache:<key>`). */
+const NAMESPACE = 'reqcache';
+
+/** Connection defaults of the server backends. */
+export const BACKEND_DEFAULTS = Object.freeze({
+  redis: 'redis://127.0.0.1:6379',
+  postgres: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  mongodb: 'mongodb://127.0.0.1:27017',
+});
+
+/** A Keyv store class as the store packages export it. */
+type LoadedStore = KeyvStoreAdapter & {
+  emit(event: string, ...args: unknown[]): boolean;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  query?: (sql: string) => Promise<unknown>;
+};
+type StoreClass = new (...args: unknown[]) => LoadedStore;
 
 let warnedNoSqlite = false;
 
@@ -20,6 +40,25 @@ let warnedNoSqlite = false;
  * Store packages are optional peers, loaded only when chosen; a missing one is a clear
  * `ERR_MISSING_DEPENDENCY` error naming what to install. Without a SQLite driver the default
  * backend falls back to memory, with one warning, as requests-cache does.
+ *
+ * What `cacheName` and `backendOptions` mean for each backend:
+ * - `sqlite` (`@keyv/sqlite`): the file `<cacheName>.sqlite` (a name with an extension is used as is),
+ *   table `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
+ *   `backendOptions`: `{wal: false}` keeps the rollback journal, `busyTimeout` (ms), `table`,
+ *   `iterationLimit`, or `uri` (`sqlite://path`) instead of the cache name.
+ * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
+ *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
+ *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
+ *   rest to the Redis client (`database`, `password`, `socket`, …). A connection attempt gives up after
+ *   5 s or 3 retries (`socket.connectTimeout`, `socket.reconnectStrategy`); the next call tries again.
+ * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier:
+ *   `http_cache`); `backendOptions.url` (or `uri`) is the connection string, default
+ *   `postgresql://postgres@127.0.0.1:5432/postgres`; other options (`schema`, `keySize` (1024),
+ *   `useUnloggedTable`, `max`, `ssl`, …) go to `@keyv/postgres` and its `pg.Pool`, one pool per cache.
+ * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
+ *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
+ *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
+ *   to `@keyv/mongo`. A first connection that fails makes every later call a reported store failure.
  */
 export function openBackend(
   backend: BackendName | Keyv | KeyvStoreAdapter,
@@ -33,37 +72,172 @@ export function openBackend(
   switch (backend) {
     case 'memory':
       return { keyv: new Keyv({ store: new Map(), throwOnErrors: true }), name: 'memory' };
-    case 'sqlite': {
-      let KeyvSqlite: new (options: Record<string, unknown>) => KeyvStoreAdapter;
-      try {
-        KeyvSqlite = loadStore('@keyv/sqlite', 'sqlite3');
-      } catch (error) {
-        if (explicit) throw error;
-        if (!warnedNoSqlite) {
-          warnedNoSqlite = true;
-          process.emitWarning(
-            'reqcache: no SQLite driver could be loaded (install @keyv/sqlite and sqlite3); caching in memory instead',
-            { code: 'REQCACHE_NO_SQLITE' },
-          );
-        }
-        return openBackend('memory', cacheName, backendOptions, false);
-      }
-      const path = sqlitePath(cacheName);
-      const store = new KeyvSqlite({
-        uri: `sqlite://${path}`,
-        table: 'responses',
-        busyTimeout: 5000,
-        ...backendOptions,
-      });
-      return { keyv: new Keyv({ store, throwOnErrors: true, namespace: 'reqcache' }), name: 'sqlite', path };
-    }
+    case 'sqlite':
+      return openSqlite(cacheName, backendOptions, explicit);
+    case 'redis':
+      return openRedis(cacheName, backendOptions);
+    case 'postgres':
+      return openPostgres(cacheName, backendOptions);
+    case 'mongodb':
+      return openMongo(cacheName, backendOptions);
     default:
       throw new InvalidOptionError(
         'backend',
         backend,
-        `"memory", "sqlite", or a Keyv instance (the "${backend}" backend by name is not available in this release; pass new Keyv(store) instead)`,
+        `"memory", "sqlite", "redis", "postgres", "mongodb", or a Keyv instance (the "${backend}" backend by name is not available in this release; pass new Keyv(store) instead)`,
       );
   }
+}
+
+function openSqlite(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+  explicit: boolean,
+): OpenedBackend {
+  let KeyvSqlite: StoreClass;
+  try {
+    KeyvSqlite = loadStore<StoreClass>('@keyv/sqlite');
+  } catch (error) {
+    if (explicit) throw error;
+    if (!warnedNoSqlite) {
+      warnedNoSqlite = true;
+      process.emitWarning(
+        'reqcache: no SQLite driver could be loaded (install @keyv/sqlite); caching in memory instead',
+        { code: 'REQCACHE_NO_SQLITE' },
+      );
+    }
+    return openBackend('memory', cacheName, backendOptions, false);
+  }
+  const { wal = true, ...rest } = backendOptions;
+  const options: Record<string, unknown> = {
+    uri: `sqlite://${sqlitePath(cacheName)}`,
+    table: 'responses',
+    busyTimeout: 5000,
+    iterationLimit: 500,
+    ...rest,
+  };
+  const path = String(options['uri']).replace(/^sqlite:\/\//, '');
+  const store = new KeyvSqlite(options);
+  if (wal !== false && path !== ':memory:' && path !== '' && typeof store.query === 'function') {
+    // Readers never wait for the writer and writers queue behind the busy timeout: safe across processes.
+    store.query('PRAGMA journal_mode=WAL').catch((error: unknown) => store.emit('error', error));
+  }
+  return {
+    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    name: 'sqlite',
+    path,
+  };
+}
+
+/** Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client. */
+const REDIS_ADAPTER_OPTIONS = new Set([
+  'keyPrefixSeparator',
+  'clearBatchSize',
+  'useUnlink',
+  'noNamespaceAffectsAll',
+  'throwOnConnectError',
+  'connectionTimeout',
+]);
+
+function openRedis(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
+  const { url, uri, socket, ...rest } = backendOptions;
+  const adapterOptions: Record<string, unknown> = {};
+  const clientOptions: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(rest)) {
+    (REDIS_ADAPTER_OPTIONS.has(name) ? adapterOptions : clientOptions)[name] = value;
+  }
+  const namespace = redisNamespace(cacheName);
+  const store = new KeyvRedis(
+    {
+      ...clientOptions,
+      url: url ?? uri ?? BACKEND_DEFAULTS.redis,
+      // A server that is down must not hold requests forever: give up after a few attempts (the
+      // request goes to the network and the failure is reported); the next store call reconnects.
+      socket: {
+        connectTimeout: 5000,
+        reconnectStrategy: boundedReconnect,
+        ...(socket as object | undefined),
+      },
+    },
+    adapterOptions,
+  );
+  // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
+  const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
+  return { keyv, name: 'redis', location: namespace };
+}
+
+function boundedReconnect(retries: number, cause: Error): number | Error {
+  return retries >= 3 ? cause : Math.min(100 * 2 ** retries, 1000);
+}
+
+function openPostgres(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
+  const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
+  const { url, uri, ...rest } = backendOptions;
+  const table = postgresTable(cacheName);
+  const options: Record<string, unknown> = {
+    table,
+    keySize: 1024,
+    iterationLimit: 500,
+    ...rest,
+    uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
+  };
+  // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
+  // gets its own pool here, so closing one cache never breaks another.
+  const pools = new WeakMap<object, PgPool>();
+  const Pooled = class extends KeyvPostgres {
+    async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
+      const opts = this.opts as Record<string, unknown>;
+      const pool = new pg.Pool({ connectionString: opts['uri'], ...opts });
+      pool.on('error', (error: unknown) => this.emit('error', error));
+      pools.set(this, pool);
+      return async (sql, values) => (await pool.query(sql, values)).rows;
+    }
+    override async disconnect(): Promise<void> {
+      await pools.get(this)?.end();
+      pools.delete(this);
+    }
+  };
+  const store = new Pooled(options);
+  return {
+    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    name: 'postgres',
+    location: table,
+  };
+}
+
+function openMongo(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const KeyvMongo = loadStore<StoreClass>('@keyv/mongo');
+  const { url, uri, ...rest } = backendOptions;
+  const db = mongoDatabase(cacheName);
+  const store = new KeyvMongo({
+    collection: 'responses',
+    serverSelectionTimeoutMS: 5000,
+    ...rest,
+    url: url ?? uri ?? BACKEND_DEFAULTS.mongodb,
+    db,
+  }) as LoadedStore & { connect: Promise<unknown> };
+  // @keyv/mongo's connection promise never settles when the first connection fails, which would hold
+  // every request forever: fail it on the store's first error instead (then each call is a reported miss).
+  const connecting = store.connect;
+  const connected = new Promise((resolve, reject) => {
+    connecting.then(resolve, reject);
+    store.once('error', reject);
+  });
+  connected.catch(() => {});
+  store.connect = connected;
+  return {
+    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    name: 'mongodb',
+    location: db,
+  };
+}
+
+interface PgPool {
+  query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  end(): Promise<void>;
 }
 
 /** requests-cache's rule: `.sqlite` is appended to a cache name without an extension. */
@@ -73,14 +247,42 @@ export function sqlitePath(cacheName: string): string {
   return base.includes('.') ? cacheName : `${cacheName}.sqlite`;
 }
 
-function loadStore<T>(packageName: string, driver: string): T {
+/** The Redis namespace for a cache name: glob characters (which would break key listing) become `_`. */
+export function redisNamespace(cacheName: string): string {
+  return cacheName.replace(/[*?[\]\\]/g, '_');
+}
+
+/**
+ * The Postgres table for a cache name: lower case, characters other than letters, digits and `_`
+ * become `_`, a leading digit gets a `_` prefix, at most 63 characters (`'HTTP-Cache'` → `http_cache`).
+ */
+export function postgresTable(cacheName: string): string {
+  let name = cacheName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (name === '' || /^[0-9]/.test(name)) name = `_${name}`;
+  return name.slice(0, 63);
+}
+
+/** The Mongo database for a cache name: characters Mongo forbids (`/\. "$*<>:|?`) become `_`, at most 63. */
+export function mongoDatabase(cacheName: string): string {
+  const name = cacheName.replace(/[/\\. "$*<>:|?\0]/g, '_').slice(0, 63);
+  return name === '' ? '_' : name;
+}
+
+/**
+ * Loads a store package (CommonJS build) by name, from where `@reqcache/core` is installed, or from
+ * inside `from` for a package's own dependency. A package that cannot be loaded is an
+ * `ERR_MISSING_DEPENDENCY` error telling what to install.
+ * @internal
+ */
+export function loadStore<T>(packageName: string, from?: string): T {
   let module: { default?: T } & Record<string, unknown>;
   try {
-    module = require(packageName);
+    module = from === undefined ? require(packageName) : createRequire(require.resolve(from))(packageName);
   } catch (error) {
+    const install = from ?? packageName;
     throw new ReqcacheError(
       'ERR_MISSING_DEPENDENCY',
-      `The store package "${packageName}" could not be loaded: install it with \`npm install ${packageName} ${driver}\``,
+      `The store package "${install}" could not be loaded: install it with \`npm install ${install}\``,
       { cause: error },
     );
   }

@@ -242,34 +242,33 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const options = isParsed(requestOptions) ? requestOptions : normalizeRequestOptions(requestOptions);
     const settings = this.settings.parsed;
     const method = request.method.toUpperCase();
-    if (
-      settings.disabled ||
-      options.disabled ||
-      !isMethodAllowed(method, request.headers, settings.allowableMethods)
-    ) {
-      return { state: 'bypass', ctx: undefined, request };
-    }
     const requestDirectives = requestCacheDirectives(request.headers);
+    const onlyIfCached = settings.onlyIfCached || options.onlyIfCached || requestDirectives.onlyIfCached === true;
     const expiration = requestExpiration(request.url, requestDirectives, options.expireAfter, settings);
-    // A per-request DO_NOT_CACHE skips read and write even when a request max-age outranks it as expiration.
-    if (
-      requestDirectives.noStore ||
-      expiration.expireAfter.kind === 'do-not-cache' ||
-      options.expireAfter?.kind === 'do-not-cache'
-    ) {
-      return { state: 'bypass', ctx: undefined, request };
-    }
     const ctx: RequestContext = {
       request,
       method,
-      key: this.createKey(request),
+      key: '',
       options,
       settings,
       requestDirectives,
       expiration,
       requestedAt: this.clock(),
-      onlyIfCached: settings.onlyIfCached || options.onlyIfCached || requestDirectives.onlyIfCached === true,
+      onlyIfCached,
     };
+    if (
+      settings.disabled ||
+      options.disabled ||
+      !isMethodAllowed(method, request.headers, settings.allowableMethods) ||
+      requestDirectives.noStore ||
+      expiration.expireAfter.kind === 'do-not-cache' ||
+      // A per-request DO_NOT_CACHE skips read and write even when a request max-age outranks it as expiration.
+      options.expireAfter?.kind === 'do-not-cache'
+    ) {
+      // onlyIfCached never touches the network, even for a request the cache does not handle (requests-cache: 504).
+      return onlyIfCached ? { state: 'not-cached', ctx } : { state: 'bypass', ctx: undefined, request };
+    }
+    ctx.key = this.createKey(request);
     // forceRefresh and (outside cacheControl mode) request no-cache skip the read, as in requests-cache.
     const skipRead =
       (options.forceRefresh || (requestDirectives.noCache !== undefined && !settings.cacheControl)) &&

@@ -1,5 +1,13 @@
 export type { OpenedBackend } from './backends.js';
-export { openBackend, sqlitePath } from './backends.js';
+export {
+  BACKEND_DEFAULTS,
+  loadStore,
+  mongoDatabase,
+  openBackend,
+  postgresTable,
+  redisNamespace,
+  sqlitePath,
+} from './backends.js';
 export type { CacheDirectives } from './cache-control.js';
 export { formatCacheControl, MAX_DELTA_SECONDS, parseCacheControl } from './cache-control.js';
 export type { InvalidCachedResponse } from './cached-response.js';

@@ -145,8 +145,8 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 function fromBase64(text: string): Uint8Array {
-  const buffer = Buffer.from(text, 'base64');
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  // A copy: small Buffers are views into Node's shared pool, whose other bytes `.buffer` would expose.
+  return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
 function fail(reason: string): never {

@@ -166,15 +166,19 @@ export class HttpCache {
       for await (const item of this.filter(filter)) keys.add(item.cacheKey);
     }
     let deleted = 0;
+    let aliases = 0;
     const batch: string[] = [];
     for (const key of keys) {
-      if ((await this.#get(key)) === undefined) continue;
+      const raw = await this.#get(key);
+      if (raw === undefined) continue;
+      // Aliases go too, but only responses count.
+      if (typeof raw === 'string' && raw.startsWith(ALIAS_PREFIX)) aliases++;
       batch.push(key);
       if (batch.length >= 500) deleted += await this.#deleteBatch(batch.splice(0));
     }
     deleted += await this.#deleteBatch(batch);
     await this.#pruneAliases();
-    return deleted;
+    return Math.max(0, deleted - aliases);
   }
 
   /**

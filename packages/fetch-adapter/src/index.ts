@@ -1,0 +1,37 @@
+/**
+ * `@reqcache/fetch`: an HTTP response cache for any fetch function (requests-cache for Node).
+ *
+ * - {@link withCache} wraps a fetch (`globalThis.fetch`, undici's `fetch`, another middleware);
+ * - {@link installCache} / {@link uninstallCache} patch `globalThis.fetch` for the whole process.
+ * @module
+ */
+export type {
+  CacheEvents,
+  CacheInfo,
+  CacheOptions,
+  CacheSettings,
+  ExpireAfter,
+  HttpCache,
+  RequestCacheOptions,
+} from '@reqcache/core';
+export {
+  DO_NOT_CACHE,
+  EXPIRE_IMMEDIATELY,
+  InvalidOptionError,
+  isReqcacheError,
+  NEVER_EXPIRE,
+  ReqcacheError,
+  UnknownOptionError,
+} from '@reqcache/core';
+export { CACHE_MODES } from './cache-mode.js';
+export { clear, disabled, enabled, getCache, installCache, isInstalled, uninstallCache } from './install.js';
+export type {
+  CacheAttributes,
+  CachedFetch,
+  CachedFetchResponse,
+  CachedRequestInit,
+  FetchCacheMode,
+  FetchLike,
+  FetchResponseLike,
+} from './types.js';
+export { withCache } from './with-cache.js';

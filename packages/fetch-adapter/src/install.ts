@@ -1,0 +1,128 @@
+/**
+ * Global patching, like requests-cache's `install_cache()`: every `fetch()` in the process goes through
+ * one cache. Not safe to use from concurrent tasks that expect different states (as in requests-cache).
+ * @module
+ */
+import { type CacheOptions, type HttpCache, InvalidOptionError } from '@reqcache/core';
+import type { CachedFetch } from './types.js';
+import { withCache } from './with-cache.js';
+
+type GlobalFetch = typeof globalThis.fetch;
+
+interface State {
+  /** The installed cached fetch, or undefined. */
+  installed: CachedFetch | undefined;
+  /** The `globalThis.fetch` found at installation, restored by `uninstallCache()`. */
+  original: GlobalFetch | undefined;
+}
+
+const state: State = { installed: undefined, original: undefined };
+
+/**
+ * Replaces `globalThis.fetch` with `withCache(originalFetch, options)` and returns it. Installing again
+ * replaces the first installation (it never wraps it): the new cache still wraps the original fetch.
+ *
+ * `autoclose` defaults to false here, as in requests-cache: a replaced or uninstalled cache leaves its
+ * store open, so a store shared with other clients keeps working. Pass `autoclose: true` to have
+ * `uninstallCache()` close it.
+ *
+ * @throws {InvalidOptionError | UnknownOptionError} For a bad option; nothing is installed then.
+ * @example
+ * installCache({ backend: 'memory', expireAfter: '1h' });
+ * const response = await fetch('https://api.example.com/items');
+ */
+export function installCache(options: CacheOptions = {}): CachedFetch {
+  const previous = state.installed;
+  const cached = install(options);
+  if (previous !== undefined) void previous.close();
+  return cached;
+}
+
+function install(options: CacheOptions): CachedFetch {
+  const original = state.original ?? globalThis.fetch;
+  if (typeof original !== 'function') {
+    throw new InvalidOptionError('globalThis.fetch', original, 'a fetch function to wrap');
+  }
+  const cached = withCache(original, { autoclose: false, ...options });
+  state.original = original;
+  state.installed = cached;
+  globalThis.fetch = cached as GlobalFetch;
+  return cached;
+}
+
+/**
+ * Puts the original `globalThis.fetch` back. The returned promise settles once the store is closed
+ * (only with `autoclose: true`); `globalThis.fetch` is restored before it returns. A no-op when nothing
+ * is installed.
+ */
+export async function uninstallCache(): Promise<void> {
+  const { installed, original } = state;
+  if (installed === undefined || original === undefined) return;
+  globalThis.fetch = original;
+  state.installed = undefined;
+  state.original = undefined;
+  await installed.close();
+}
+
+/**
+ * True while a cache is installed and `globalThis.fetch` goes through it (false inside `disabled()`;
+ * still true when another wrapper was put around the installed fetch).
+ */
+export function isInstalled(): boolean {
+  return state.installed !== undefined && globalThis.fetch !== state.original;
+}
+
+/** The installed cache (`.cache` of the installed fetch), or undefined when nothing is installed. */
+export function getCache(): HttpCache | undefined {
+  return state.installed?.cache;
+}
+
+/** Empties the installed cache; does nothing when nothing is installed. */
+export async function clear(): Promise<void> {
+  await state.installed?.cache.clear();
+}
+
+/**
+ * Runs `fn` with a cache installed, then restores whatever was there before (another installation, or
+ * the plain fetch), even when `fn` throws. The temporary cache is closed afterwards (with `autoclose`).
+ *
+ * @example
+ * const data = await enabled(async () => (await fetch(url)).json(), { backend: 'memory' });
+ */
+export async function enabled<T>(
+  fn: (cachedFetch: CachedFetch) => T | Promise<T>,
+  options: CacheOptions = {},
+): Promise<T> {
+  const saved = { ...state, fetch: globalThis.fetch };
+  const cached = install(options);
+  try {
+    return await fn(cached);
+  } finally {
+    if (state.installed === cached) {
+      state.installed = saved.installed;
+      state.original = saved.original;
+      globalThis.fetch = saved.fetch;
+    }
+    await cached.close();
+  }
+}
+
+/**
+ * Runs `fn` with the original `globalThis.fetch` (no cache), then puts the cached fetch back, even when
+ * `fn` throws. When nothing is installed it just runs `fn`.
+ *
+ * @example
+ * const fresh = await disabled(() => fetch(url));
+ */
+export async function disabled<T>(fn: () => T | Promise<T>): Promise<T> {
+  const { installed, original } = state;
+  if (installed === undefined || original === undefined) return await fn();
+  const saved = globalThis.fetch;
+  globalThis.fetch = original;
+  try {
+    return await fn();
+  } finally {
+    // Put the cached fetch back, unless fn uninstalled it, installed another or patched fetch itself.
+    if (state.installed === installed && globalThis.fetch === original) globalThis.fetch = saved;
+  }
+}

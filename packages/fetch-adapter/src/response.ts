@@ -1,0 +1,142 @@
+/**
+ * The engine's outcome → a `Response` with the cache attributes as own properties.
+ * @module
+ */
+import { type CacheEntry, type CacheInfo, headerPairs, redactUrl } from '@reqcache/core';
+import type { CachedFetchResponse, FetchResponseLike } from './types.js';
+
+/** Statuses whose responses have no body (the Fetch standard's null body statuses). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** What a response is decorated with. @internal */
+export interface Decoration {
+  info: CacheInfo;
+  /** Set to override the response's own `url` and `redirected` (responses built from bytes). */
+  location?: { url: string; redirected: boolean };
+  /** Builds the one-line description (called lazily). */
+  describe: () => string;
+}
+
+/** A response built from a stored entry. `requestUrl` is the URL asked for (without fragment). @internal */
+export function responseFromEntry(
+  entry: CacheEntry,
+  method: string,
+  requestUrl: string,
+  ignoredParameters: readonly string[],
+): { response: Response; location: { url: string; redirected: boolean } } {
+  const response = buildResponse(
+    entry.status,
+    entry.statusText,
+    [...headerPairs(entry.headers)],
+    entry.body,
+    method,
+  );
+  return { response, location: entryLocation(entry, requestUrl, ignoredParameters) };
+}
+
+/**
+ * Where a stored response says it came from. Stored URLs are redacted, so the URL asked for is used
+ * whenever the stored response was not redirected, or when it is the redirect target asked for directly.
+ */
+function entryLocation(
+  entry: CacheEntry,
+  requestUrl: string,
+  ignoredParameters: readonly string[],
+): { url: string; redirected: boolean } {
+  if (entry.url === entry.request.url || entry.url === '') return { url: requestUrl, redirected: false };
+  if (entry.url === redactUrl(requestUrl, ignoredParameters)) return { url: requestUrl, redirected: false };
+  return { url: entry.url, redirected: true };
+}
+
+/** A response rebuilt from the network response's status and headers and the body bytes already read. @internal */
+export function responseFromBytes(raw: FetchResponseLike, body: Uint8Array, method: string): Response {
+  const pairs: [string, string][] = [];
+  raw.headers.forEach((value, name) => {
+    pairs.push([name, value]);
+  });
+  return buildResponse(raw.status, raw.statusText, pairs, body, method);
+}
+
+/** The synthetic answer to an `onlyIfCached` miss: 504 Not Cached, empty body. @internal */
+export function notCachedResponse(): Response {
+  return new Response(null, { status: 504, statusText: 'Not Cached' });
+}
+
+function buildResponse(
+  status: number,
+  statusText: string,
+  headers: [string, string][],
+  body: Uint8Array,
+  method: string,
+): Response {
+  const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
+  // The Response constructor takes 200–599 only; a stored 1xx keeps its status as an own property.
+  const constructible = status >= 200 && status <= 599;
+  const payload = nullBody ? null : (body as Uint8Array<ArrayBuffer>);
+  let response: Response;
+  try {
+    response = new Response(payload, {
+      status: constructible ? status : 200,
+      statusText,
+      headers: constructible ? headers : [],
+    });
+  } catch {
+    // A stored status text or header another client accepted but fetch does not: keep what fetch takes.
+    response = new Response(payload, {
+      status: constructible ? status : 200,
+      headers: validHeaders(headers),
+    });
+  }
+  if (!constructible) {
+    Object.defineProperties(response, {
+      status: { value: status, enumerable: true, configurable: true },
+      ok: { value: false, enumerable: true, configurable: true },
+    });
+  }
+  return response;
+}
+
+function validHeaders(pairs: [string, string][]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of pairs) {
+    try {
+      headers.append(name, value);
+    } catch {
+      // Skipped: not a valid header for fetch.
+    }
+  }
+  return headers;
+}
+
+/**
+ * Puts the cache attributes on `response` as own properties (so they survive spreading into logs and
+ * work on responses of any fetch implementation), with a `clone()` that keeps them.
+ * @internal
+ */
+export function decorate(response: Response, decoration: Decoration): CachedFetchResponse {
+  const { info, location, describe } = decoration;
+  const nativeClone = response.clone;
+  const descriptors: PropertyDescriptorMap = {
+    fromCache: { value: info.fromCache, enumerable: true, configurable: true },
+    createdAt: { value: info.createdAt, enumerable: true, configurable: true },
+    expires: { value: info.expires, enumerable: true, configurable: true },
+    isExpired: { value: info.isExpired, enumerable: true, configurable: true },
+    revalidated: { value: info.revalidated, enumerable: true, configurable: true },
+    cacheKey: { value: info.cacheKey, enumerable: true, configurable: true },
+    cacheDescription: { get: describe, enumerable: false, configurable: true },
+    toString: { value: describe, writable: true, configurable: true },
+    clone: {
+      value: function clone(this: Response): CachedFetchResponse {
+        return decorate(nativeClone.call(this), decoration);
+      },
+      writable: true,
+      configurable: true,
+    },
+  };
+  if (location !== undefined) {
+    descriptors['url'] = { value: location.url, enumerable: true, configurable: true };
+    descriptors['redirected'] = { value: location.redirected, enumerable: true, configurable: true };
+  }
+  Object.defineProperties(response, descriptors);
+  return response as CachedFetchResponse;
+}

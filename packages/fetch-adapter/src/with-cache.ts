@@ -1,0 +1,167 @@
+import {
+  type CacheEngine,
+  type CacheOptions,
+  CacheEngine as Engine,
+  InvalidOptionError,
+  type NetworkResponse,
+  normalizeRequestOptions,
+  type Outcome,
+  redactUrl,
+  toResponseHeaders,
+} from '@reqcache/core';
+import { checkCacheMode, optionsForMode } from './cache-mode.js';
+import { translateRequest } from './request.js';
+import {
+  type Decoration,
+  decorate,
+  notCachedResponse,
+  responseFromBytes,
+  responseFromEntry,
+} from './response.js';
+import type {
+  CachedFetch,
+  CachedFetchResponse,
+  CachedRequestInit,
+  FetchLike,
+  FetchResponseLike,
+} from './types.js';
+
+/**
+ * Wraps a fetch function with a cache. The result is a drop-in `fetch` (it also works as ky's `fetch`
+ * option) whose responses carry `fromCache`, `createdAt`, `expires`, `isExpired`, `revalidated`,
+ * `cacheKey` and `cacheDescription`, and which exposes `.cache`, `.settings`, `.engine` and `close()`.
+ *
+ * Hits are answered without calling `fetchImpl`. Per-request control goes through `init.cacheOptions`
+ * and the standard `init.cache` modes; neither reaches `fetchImpl` nor the server.
+ *
+ * @param fetchImpl The fetch to wrap: `globalThis.fetch`, undici's `fetch`, or another middleware.
+ * @param options Cache options (the same names in every reqcache adapter); validated at once.
+ * @throws {InvalidOptionError | UnknownOptionError} For a bad option.
+ *
+ * @example
+ * const cachedFetch = withCache(fetch, { backend: 'memory', expireAfter: '5m' });
+ * const response = await cachedFetch('https://api.example.com/items');
+ * response.fromCache; // false, then true on the next call
+ */
+export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): CachedFetch {
+  if (typeof fetchImpl !== 'function') {
+    throw new InvalidOptionError('fetchImpl', fetchImpl, 'a fetch function');
+  }
+  const engine = new Engine(options);
+
+  const cachedFetch = async (
+    input: RequestInfo | URL,
+    init?: CachedRequestInit,
+  ): Promise<CachedFetchResponse> => {
+    // Validate reqcache's own fields before anything is read or sent.
+    const cacheOptions = init?.cacheOptions;
+    if (cacheOptions !== undefined) normalizeRequestOptions(cacheOptions, 'init.cacheOptions');
+    checkCacheMode(init?.cache);
+
+    const translated = await translateRequest(input, init);
+    translated.signal?.throwIfAborted();
+    const { request } = translated;
+    const method = request.method;
+    const requestOptions = await optionsForMode(engine, request, translated.mode, cacheOptions);
+
+    const outcome = await engine.request(request, requestOptions, async (extraHeaders) =>
+      toNetworkResponse(await translated.send(fetchImpl, extraHeaders), request.url),
+    );
+    return toFetchResponse(engine, outcome, method, request.url);
+  };
+
+  Object.defineProperties(cachedFetch, {
+    cache: { value: engine.cache, enumerable: true },
+    settings: { value: engine.settings, enumerable: true },
+    engine: { value: engine, enumerable: true },
+    close: {
+      value: async (): Promise<void> => {
+        await engine.settled();
+        await engine.cache.close();
+      },
+      enumerable: true,
+    },
+  });
+  return cachedFetch as CachedFetch;
+}
+
+function toNetworkResponse(
+  response: FetchResponseLike,
+  requestUrl: string,
+): NetworkResponse<FetchResponseLike> {
+  const pairs: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    pairs.push([name, value]);
+  });
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: toResponseHeaders(pairs),
+    url: response.url || requestUrl,
+    readBody: async () => new Uint8Array(await response.arrayBuffer()),
+    discard: () => {
+      const body = response.body;
+      if (body !== null && typeof body.cancel === 'function') body.cancel().catch(() => {});
+    },
+    raw: response,
+  };
+}
+
+function toFetchResponse(
+  engine: CacheEngine,
+  outcome: Outcome<FetchResponseLike>,
+  method: string,
+  requestUrl: string,
+): CachedFetchResponse {
+  let response: Response;
+  let status: number;
+  let size: number;
+  let location: Decoration['location'];
+  switch (outcome.source) {
+    case 'cache': {
+      const built = responseFromEntry(
+        outcome.entry,
+        method,
+        requestUrl,
+        engine.settings.parsed.ignoredParameters,
+      );
+      response = built.response;
+      location = built.location;
+      status = outcome.entry.status;
+      size = outcome.entry.body.byteLength;
+      break;
+    }
+    case 'network': {
+      const raw = outcome.response.raw;
+      status = raw.status;
+      if (outcome.body === undefined) {
+        // Not stored: the wrapped fetch's own response, body untouched (still streaming).
+        response = raw as unknown as Response;
+        size = Number(raw.headers.get('content-length') ?? 0) || 0;
+      } else {
+        response = responseFromBytes(raw, outcome.body, method);
+        location = { url: raw.url || requestUrl, redirected: raw.redirected };
+        size = outcome.body.byteLength;
+      }
+      break;
+    }
+    case 'not-cached':
+      response = notCachedResponse();
+      location = { url: requestUrl, redirected: false };
+      status = 504;
+      size = 0;
+      break;
+  }
+  const info = outcome.info;
+  let description: string | undefined;
+  const describe = (): string => {
+    description ??= engine.describe(
+      info,
+      { method, url: redactUrl(requestUrl, engine.settings.parsed.ignoredParameters) },
+      status,
+      size,
+    );
+    return description;
+  };
+  return decorate(response, location === undefined ? { info, describe } : { info, location, describe });
+}

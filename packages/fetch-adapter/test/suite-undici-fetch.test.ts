@@ -1,0 +1,10 @@
+import { registerAdapterSuite } from '@reqcache/behaviour-suite';
+import test from 'ava';
+import { fetch } from 'undici';
+import { withCache } from '../src/index.js';
+import { fetchSuiteClient } from './helpers/suite-client.js';
+
+registerAdapterSuite(test, {
+  name: 'fetch (undici)',
+  createClient: (options) => fetchSuiteClient(withCache(fetch, options)),
+});

@@ -1,0 +1,74 @@
+/**
+ * Hits per second and bytes per entry for each store, over a 1 kB response:
+ * `node --import tsx scripts/measure.ts [reads]` (default 5 000 sequential `engine.cache.read(key)`).
+ * Uses REDIS_URL / POSTGRES_URL like the tests; SQLite writes to a temporary directory.
+ */
+import { performance } from 'node:perf_hooks';
+import { CacheEngine, type CacheOptions } from '@reqcache/core';
+import { startTestServer } from '@reqcache/test-server';
+import { fetchThrough, uniqueCacheName } from '../src/index.js';
+import {
+  clearRedisNamespace,
+  dropPostgresTable,
+  POSTGRES_URL,
+  REDIS_URL,
+  removeSqliteFile,
+  sqliteDirectory,
+} from '../test/helpers/stores.js';
+
+const reads = Number(process.argv[2] ?? 5000);
+const directory = sqliteDirectory();
+const server = await startTestServer();
+
+const stores: Array<[string, (cacheName: string) => CacheOptions, (cacheName: string) => unknown]> = [
+  ['memory', () => ({ backend: 'memory' }), () => undefined],
+  [
+    'sqlite',
+    (cacheName) => ({ backend: 'sqlite', cacheName: directory.file(cacheName) }),
+    (cacheName) => removeSqliteFile(directory.file(cacheName)),
+  ],
+  [
+    'redis',
+    (cacheName) => ({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } }),
+    clearRedisNamespace,
+  ],
+  [
+    'postgres',
+    (cacheName) => ({ backend: 'postgres', cacheName, backendOptions: { url: POSTGRES_URL } }),
+    dropPostgresTable,
+  ],
+];
+
+try {
+  for (const [name, options, cleanup] of stores) {
+    const cacheName = uniqueCacheName('reqcache_measure');
+    const engine = new CacheEngine(options(cacheName));
+    engine.on('error', (error) => console.error(`${name}: ${error.message}`));
+    try {
+      const first = await fetchThrough(engine, `${server.url}/bytes/1024`);
+      const key = first.info.cacheKey;
+      if (key === undefined || (await engine.cache.read(key)) === undefined)
+        throw new Error(`${name}: not stored`);
+      for (let i = 0; i < 200; i++) await engine.cache.read(key); // warm up
+      const start = performance.now();
+      for (let i = 0; i < reads; i++) await engine.cache.read(key);
+      const seconds = (performance.now() - start) / 1000;
+      const storeKey = engine.keyv._getKeyPrefix(key);
+      const raw: unknown = await engine.keyv.store.get(storeKey);
+      const valueBytes = typeof raw === 'string' ? Buffer.byteLength(raw) : JSON.stringify(raw).length;
+      console.log(
+        `${name.padEnd(8)} ${Math.round(reads / seconds)
+          .toString()
+          .padStart(7)} reads/s  ${(((seconds * 1000) / reads) * 1000).toFixed(0).padStart(5)} µs/read  ` +
+          `entry for a 1024-byte body: ${valueBytes} bytes value + ${Buffer.byteLength(storeKey)} bytes key`,
+      );
+      await engine.cache.clear();
+    } finally {
+      await engine.cache.close();
+      await cleanup(cacheName);
+    }
+  }
+} finally {
+  await server.close();
+  directory.remove();
+}

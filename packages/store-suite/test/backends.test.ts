@@ -1,0 +1,180 @@
+/** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import {
+  BACKEND_DEFAULTS,
+  CacheEngine,
+  loadStore,
+  mongoDatabase,
+  postgresTable,
+  ReqcacheError,
+  redisNamespace,
+} from '@reqcache/core';
+import { createTestServer } from '@reqcache/test-server';
+import test from 'ava';
+import { MongoClient } from 'mongodb';
+import pg from 'pg';
+import { fetchThrough, uniqueCacheName } from '../src/index.js';
+import {
+  clearRedisNamespace,
+  dropMongoDatabase,
+  dropPostgresTable,
+  freePort,
+  POSTGRES_URL,
+  REDIS_URL,
+  startMongo,
+} from './helpers/stores.js';
+
+test('a store package that cannot be loaded is ERR_MISSING_DEPENDENCY naming what to install', (t) => {
+  const error = t.throws(() => loadStore('@keyv/no-such-store'), { instanceOf: ReqcacheError });
+  t.is(error?.code, 'ERR_MISSING_DEPENDENCY');
+  t.regex(error?.message ?? '', /npm install @keyv\/no-such-store/);
+  t.truthy(error?.cause);
+  // A dependency of a store package: the store package is what to install.
+  const nested = t.throws(() => loadStore('no-such-driver', '@keyv/no-such-store'), {
+    instanceOf: ReqcacheError,
+  });
+  t.is(nested?.code, 'ERR_MISSING_DEPENDENCY');
+  t.regex(nested?.message ?? '', /npm install @keyv\/no-such-store`/);
+});
+
+test('installed store packages load', (t) => {
+  for (const name of ['@keyv/sqlite', '@keyv/redis', '@keyv/postgres', '@keyv/mongo']) {
+    t.is(typeof loadStore(name), 'function', name);
+  }
+});
+
+test('backends not available by name are an invalid option', (t) => {
+  for (const backend of ['dynamodb', 'gridfs', 'filesystem'] as const) {
+    const error = t.throws(() => new CacheEngine({ backend }), { instanceOf: ReqcacheError });
+    t.is(error?.code, 'ERR_INVALID_OPTION');
+  }
+});
+
+test('cache names become valid store names', (t) => {
+  t.is(postgresTable('http_cache'), 'http_cache');
+  t.is(postgresTable('My-Cache.v2'), 'my_cache_v2');
+  t.is(postgresTable('2024 cache'), '_2024_cache');
+  t.is(postgresTable(''), '_');
+  t.is(postgresTable('x'.repeat(100)).length, 63);
+  t.is(mongoDatabase('http_cache'), 'http_cache');
+  t.is(mongoDatabase('a.b/c d'), 'a_b_c_d');
+  t.is(redisNamespace('http_cache'), 'http_cache');
+  t.is(redisNamespace('app:cache*'), 'app:cache_');
+  t.deepEqual(BACKEND_DEFAULTS, {
+    redis: 'redis://127.0.0.1:6379',
+    postgres: 'postgresql://postgres@127.0.0.1:5432/postgres',
+    mongodb: 'mongodb://127.0.0.1:27017',
+  });
+});
+
+test('redis: cacheName is the key namespace (<cacheName>::<key>)', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `redis (${cacheName})`);
+  await engine.keyv.set('abc', 'value');
+  const client = (engine.keyv.store as { client: { keys(pattern: string): Promise<string[]> } }).client;
+  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}::abc`]);
+  t.deepEqual(await engine.cache.keys().next(), { done: false, value: 'abc' });
+});
+
+test('postgres: cacheName is the table, keys up to 1024 characters', async (t) => {
+  const cacheName = `${uniqueCacheName()}-Mixed.Case`;
+  t.teardown(() => dropPostgresTable(cacheName));
+  const engine = new CacheEngine({ backend: 'postgres', cacheName, backendOptions: { uri: POSTGRES_URL } });
+  t.teardown(() => engine.cache.close());
+  const table = postgresTable(cacheName);
+  t.is(engine.backendName, `postgres (${table})`);
+  const longKey = 'k'.repeat(1000);
+  await engine.keyv.set(longKey, 'value');
+  t.is(await engine.keyv.get(longKey), 'value');
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  t.teardown(() => client.end());
+  const rows = await client.query(`SELECT count(*)::int AS n FROM "${table}"`);
+  t.deepEqual(rows.rows, [{ n: 1 }]);
+});
+
+test('postgres: closing one cache leaves another on the same server working', async (t) => {
+  const [nameOne, nameTwo] = [uniqueCacheName(), uniqueCacheName()];
+  t.teardown(() => dropPostgresTable(nameOne));
+  t.teardown(() => dropPostgresTable(nameTwo));
+  const options = { backend: 'postgres', backendOptions: { url: POSTGRES_URL } } as const;
+  const one = new CacheEngine({ ...options, cacheName: nameOne });
+  const two = new CacheEngine({ ...options, cacheName: nameTwo });
+  t.teardown(() => two.cache.close());
+  await one.keyv.set('a', '1');
+  await two.keyv.set('b', '2');
+  await one.cache.close();
+  t.is(await two.keyv.get('b'), '2');
+  await two.keyv.set('c', '3');
+  t.is(await two.keyv.get('c'), '3');
+});
+
+test('mongodb: cacheName is the database, collection responses', async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const cacheName = uniqueCacheName();
+  t.teardown(() => dropMongoDatabase(mongo, cacheName));
+  const engine = new CacheEngine({
+    backend: 'mongodb',
+    cacheName,
+    backendOptions: { ...mongo.clientOptions, url: mongo.url },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `mongodb (${cacheName})`);
+  await engine.keyv.set('abc', 'value');
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  t.teardown(() => client.close());
+  const documents = await client.db(cacheName).collection('responses').find({}).toArray();
+  t.deepEqual(
+    documents.map((document) => document['key']),
+    ['reqcache:abc'],
+  );
+});
+
+for (const [backend, scheme] of [
+  ['redis', 'redis'],
+  ['postgres', 'postgresql'],
+  ['mongodb', 'mongodb'],
+] as const) {
+  test(`${backend}: with the server unreachable, requests succeed from the network and failures are reported`, async (t) => {
+    const server = await createTestServer(t);
+    const url = `${scheme}://127.0.0.1:${await freePort()}`;
+    const engine = new CacheEngine({
+      backend,
+      cacheName: uniqueCacheName(),
+      backendOptions: backend === 'mongodb' ? { url, serverSelectionTimeoutMS: 500 } : { url },
+    });
+    const errors: ReqcacheError[] = [];
+    engine.on('error', (error) => errors.push(error));
+    t.teardown(() => engine.cache.close());
+    const first = await fetchThrough(engine, `${server.url}/bytes/32`);
+    const second = await fetchThrough(engine, `${server.url}/bytes/32`);
+    t.deepEqual([first.status, first.fromCache, second.status, second.fromCache], [200, false, 200, false]);
+    t.is(server.hits('/bytes/32'), 2);
+    t.true(errors.length > 0);
+    t.true(errors.every((error) => error.code === 'ERR_CACHE_STORE'));
+  });
+}
+
+test('redis: other backendOptions reach the client (database) and the adapter (keyPrefixSeparator)', async (t) => {
+  const cacheName = uniqueCacheName();
+  const inDatabaseOne = new CacheEngine({
+    backend: 'redis',
+    cacheName,
+    backendOptions: { url: REDIS_URL, database: 1, keyPrefixSeparator: '|' },
+  });
+  const inDatabaseZero = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
+  t.teardown(async () => {
+    await inDatabaseOne.cache.clear();
+    await inDatabaseOne.cache.close();
+    await inDatabaseZero.cache.close();
+  });
+  await inDatabaseOne.keyv.set('abc', 'value');
+  t.is(await inDatabaseOne.keyv.get('abc'), 'value');
+  t.is(await inDatabaseZero.keyv.get('abc'), undefined);
+  const client = (inDatabaseOne.keyv.store as { client: { keys(pattern: string): Promise<string[]> } })
+    .client;
+  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}|abc`]);
+});

@@ -1,0 +1,9 @@
+import test from 'ava';
+import { registerBehaviourOnStore } from './helpers/behaviour.js';
+import { clearRedisNamespace, REDIS_URL } from './helpers/stores.js';
+
+registerBehaviourOnStore(test, {
+  backend: 'redis',
+  options: (cacheName) => ({ cacheName, backendOptions: { url: REDIS_URL } }),
+  cleanup: (cacheName) => clearRedisNamespace(cacheName),
+});

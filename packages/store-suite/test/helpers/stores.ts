@@ -1,0 +1,105 @@
+/**
+ * Where the store tests find their servers, and how they clean up after themselves.
+ * Override with REDIS_URL, POSTGRES_URL and MONGODB_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CacheEngine, type CacheOptions, postgresTable } from '@reqcache/core';
+import { MongoClient } from 'mongodb';
+import pg from 'pg';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const POSTGRES_URL = process.env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** A temporary directory for SQLite files, removed by `remove()`. */
+export function sqliteDirectory(): { path: string; file(cacheName: string): string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'reqcache-store-'));
+  return {
+    path,
+    file: (cacheName) => join(path, cacheName),
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+/** Removes a SQLite cache file and its WAL companions. */
+export function removeSqliteFile(path: string): void {
+  for (const suffix of ['.sqlite', '.sqlite-wal', '.sqlite-shm', '.sqlite-journal']) {
+    rmSync(path + suffix, { force: true });
+  }
+}
+
+/** Deletes every key of a Redis cache namespace. */
+export async function clearRedisNamespace(cacheName: string): Promise<void> {
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
+  try {
+    await engine.cache.clear();
+  } finally {
+    await engine.cache.close();
+  }
+}
+
+/** Drops a Postgres cache table. */
+export async function dropPostgresTable(cacheName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS "${postgresTable(cacheName)}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a Mongo database. */
+export async function dropMongoDatabase(mongo: MongoForTests, database: string): Promise<void> {
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  try {
+    await client.connect();
+    await client.db(database).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A MongoDB server for the tests. */
+export interface MongoForTests {
+  url: string;
+  /** MongoClient options the server needs (also passed as `backendOptions`). */
+  clientOptions: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** A MongoDB server for the tests: MONGODB_URL when set, else an in-process CongoDB (smartmongo). */
+export async function startMongo(): Promise<MongoForTests> {
+  const external = process.env['MONGODB_URL'];
+  if (external !== undefined && external !== '')
+    return { url: external, clientOptions: {}, stop: async () => {} };
+  // The deep import skips smartmongo's index, which loads mongodb-memory-server (dropped by the root overrides).
+  const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
+  const server = new CongoServer({ host: '127.0.0.1', port: await freePort() });
+  await server.start();
+  // CongoDB does not stream `hello` replies (moreToCome): the driver's streaming monitor would clear
+  // the pool every heartbeat, so the client polls instead.
+  return {
+    url: server.getConnectionUri(),
+    clientOptions: { serverMonitoringMode: 'poll' },
+    stop: () => server.stop(),
+  };
+}
+
+export type StoreOptions = CacheOptions & { cacheName: string };
