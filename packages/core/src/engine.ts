@@ -243,7 +243,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const settings = this.settings.parsed;
     const method = request.method.toUpperCase();
     const requestDirectives = requestCacheDirectives(request.headers);
-    const onlyIfCached = settings.onlyIfCached || options.onlyIfCached || requestDirectives.onlyIfCached === true;
+    const onlyIfCached =
+      settings.onlyIfCached || options.onlyIfCached || requestDirectives.onlyIfCached === true;
     const expiration = requestExpiration(request.url, requestDirectives, options.expireAfter, settings);
     const ctx: RequestContext = {
       request,

@@ -22,6 +22,12 @@ export interface Serializer {
 }
 
 /**
+ * A stage of any input and output type: a pipeline chains stages whose types line up at run time.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: stages are chained, each stage's input is the previous one's output
+export type AnyStage = Stage<any, any>;
+
+/**
  * A serializer made of stages. The first stage receives the {@link CacheEntry}; the last returns a string
  * or bytes. Any error thrown by a stage on read is reported as `ERR_CACHE_DESERIALIZE`.
  *
@@ -30,9 +36,9 @@ export interface Serializer {
  */
 export class SerializerPipeline implements Serializer {
   readonly name: string;
-  readonly stages: readonly Stage<any, any>[];
+  readonly stages: readonly AnyStage[];
 
-  constructor(stages: readonly Stage<any, any>[], name?: string) {
+  constructor(stages: readonly AnyStage[], name?: string) {
     if (stages.length === 0) throw new TypeError('SerializerPipeline needs at least one stage');
     this.stages = [...stages];
     this.name = name ?? this.stages.map((stage, i) => stage.name ?? `stage${i}`).join('+');

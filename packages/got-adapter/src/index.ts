@@ -1,0 +1,36 @@
+/**
+ * `@reqcache/got`: an HTTP response cache for got, as a hooks plugin.
+ *
+ * ```ts
+ * import got from 'got';
+ * import { gotCache } from '@reqcache/got';
+ *
+ * const client = got.extend(gotCache({ expireAfter: '1h' }));
+ * ```
+ */
+import { CacheEngine, type CacheOptions } from '@reqcache/core';
+import { createPlugin, type GotCachePlugin } from './plugin.js';
+
+export type { GotCacheHandles, GotCacheHooks, GotCachePlugin } from './plugin.js';
+export type { CachedGotResponse, CacheFields } from './response.js';
+export { cacheFields } from './response.js';
+
+/**
+ * Creates the cache plugin for got: pass it to `got.extend()`.
+ *
+ * Hits are answered from a `beforeRequest` hook without touching the network; misses and revalidations
+ * go out as usual and are stored from an `afterResponse` hook. Per-request options travel in
+ * `options.context.cache` (`expireAfter`, `onlyIfCached`, `refresh`, `forceRefresh`, `disabled`).
+ *
+ * @param options Cache options, the same in every reqcache adapter (`backend`, `expireAfter`, …).
+ * @throws {InvalidOptionError | UnknownOptionError} for a bad option (from `@reqcache/core`).
+ * @example
+ * const cache = gotCache({ backend: 'memory', expireAfter: '15m' });
+ * const client = got.extend(cache);
+ * const response = await client('https://example.com/data');
+ * (response as CachedGotResponse).fromCache; // false, then true
+ * await cache.cache.clear();
+ */
+export function gotCache(options: CacheOptions = {}): GotCachePlugin {
+  return createPlugin(new CacheEngine(options));
+}
