@@ -28,6 +28,11 @@ export interface StoreSuiteOptions {
   cleanup?(cacheName: string): void | Promise<void>;
   /** Whether a new engine on the same cache name sees what an earlier one stored. @default true */
   persistent?: boolean;
+  /**
+   * Runs the cases one at a time: for a slow in-process server, where concurrent cases would delay
+   * the store-TTL case's writes past the TTL they set. @default false
+   */
+  serial?: boolean;
 }
 
 /** One open engine and what it reported. */
@@ -105,7 +110,8 @@ async function count<T>(items: AsyncIterable<T>): Promise<number> {
  *   createEngine: (options) => new CacheEngine({ ...options, backend: 'redis' }),
  * });
  */
-export function registerStoreSuite(test: TestFn, options: StoreSuiteOptions): void {
+export function registerStoreSuite(anyTest: TestFn, options: StoreSuiteOptions): void {
+  const test = options.serial ? anyTest.serial : anyTest;
   const title = (name: string): string => `store ${options.name}: ${name}`;
   const persistent = options.persistent ?? true;
 

@@ -42,11 +42,17 @@ test('installed store packages load', (t) => {
   }
 });
 
-test('backends not available by name are an invalid option', (t) => {
-  for (const backend of ['dynamodb', 'gridfs', 'filesystem'] as const) {
-    const error = t.throws(() => new CacheEngine({ backend }), { instanceOf: ReqcacheError });
-    t.is(error?.code, 'ERR_INVALID_OPTION');
-  }
+test('an unknown backend name is an invalid option listing the known ones', (t) => {
+  const error = t.throws(() => new CacheEngine({ backend: 'cassandra' as 'memory' }), {
+    instanceOf: ReqcacheError,
+  });
+  t.is(error?.code, 'ERR_INVALID_OPTION');
+  t.regex(error?.message ?? '', /gridfs, dynamodb, filesystem/);
+});
+
+test('the GridFS and DynamoDB drivers load (optional peers: mongodb, @aws-sdk/client-dynamodb)', (t) => {
+  t.is(typeof loadStore<{ GridFSBucket: unknown }>('mongodb').GridFSBucket, 'function');
+  t.is(typeof loadStore<{ DynamoDBClient: unknown }>('@aws-sdk/client-dynamodb').DynamoDBClient, 'function');
 });
 
 test('cache names become valid store names', (t) => {
@@ -137,6 +143,7 @@ for (const [backend, scheme] of [
   ['redis', 'redis'],
   ['postgres', 'postgresql'],
   ['mongodb', 'mongodb'],
+  ['gridfs', 'mongodb'],
 ] as const) {
   test(`${backend}: with the server unreachable, requests succeed from the network and failures are reported`, async (t) => {
     const server = await createTestServer(t);
@@ -144,7 +151,7 @@ for (const [backend, scheme] of [
     const engine = new CacheEngine({
       backend,
       cacheName: uniqueCacheName(),
-      backendOptions: backend === 'mongodb' ? { url, serverSelectionTimeoutMS: 500 } : { url },
+      backendOptions: scheme === 'mongodb' ? { url, serverSelectionTimeoutMS: 500 } : { url },
     });
     const errors: ReqcacheError[] = [];
     engine.on('error', (error) => errors.push(error));

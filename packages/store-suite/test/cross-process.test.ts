@@ -1,5 +1,6 @@
 /** Entries written by one process are served to another; two processes write one SQLite file at once. */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
@@ -30,6 +31,16 @@ const stores: Array<[string, () => { options: CacheOptions; cleanup(): Promise<v
     () => {
       const path = directory.file(uniqueCacheName());
       return { options: { backend: 'sqlite', cacheName: path }, cleanup: () => removeSqliteFile(path) };
+    },
+  ],
+  [
+    'filesystem',
+    () => {
+      const path = directory.file(uniqueCacheName());
+      return {
+        options: { backend: 'filesystem', cacheName: path },
+        cleanup: () => rmSync(path, { recursive: true, force: true }),
+      };
     },
   ],
   [
