@@ -44,6 +44,8 @@ export interface SuiteContext {
   /** `${name}: ${title}`. */
   title(title: string): string;
   setup(t: ExecutionContext, options?: HarnessOptions): Promise<Harness>;
+  /** Whether the adapter reports redirect hops (see {@link AdapterSuiteOptions.redirectHops}). */
+  redirectHops: boolean;
 }
 
 export function createFakeClock(startMs = START_MS): FakeClock {
@@ -57,12 +59,44 @@ export function createFakeClock(startMs = START_MS): FakeClock {
   };
 }
 
+/**
+ * How many tests of one suite hold a client and a test server at once: ava starts every test of a file
+ * together, and more than about a hundred clients at once exhaust connection-limited stores (Postgres's
+ * `max_connections`) and loopback sockets.
+ */
+export const MAX_CONCURRENT_HARNESSES = 24;
+
+/** A counting semaphore. */
+function createSlots(size: number): () => Promise<() => void> {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) free++;
+    else next();
+  };
+  return async () => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+    };
+  };
+}
+
 /** Builds the suite context for one adapter. */
 export function createSuiteContext(test: TestFn, options: AdapterSuiteOptions): SuiteContext {
+  const acquire = createSlots(MAX_CONCURRENT_HARNESSES);
   return {
     test,
     title: (title) => `${options.name}: ${title}`,
+    redirectHops: options.redirectHops ?? true,
     async setup(t, harnessOptions = {}) {
+      // Registered first, so it runs after every other teardown of the test (they run last-in first-out).
+      t.teardown(await acquire());
       const server = await createTestServer(t);
       const clock = createFakeClock();
       const cacheOptions = typeof harnessOptions === 'function' ? harnessOptions(server) : harnessOptions;

@@ -4,6 +4,7 @@ import { registerExpirationCases } from './cases/expiration.js';
 import { registerMaintenanceCases } from './cases/maintenance.js';
 import { registerMatchingCases } from './cases/matching.js';
 import { registerRevalidationCases } from './cases/revalidation.js';
+import { registerRfc9111Cases } from './cases/rfc9111.js';
 import { createSuiteContext } from './harness.js';
 import type { AdapterSuiteOptions } from './types.js';
 
@@ -27,4 +28,5 @@ export function registerAdapterSuite(test: TestFn, options: AdapterSuiteOptions)
   registerMatchingCases(context);
   registerClientCases(context);
   registerMaintenanceCases(context);
+  registerRfc9111Cases(context);
 }

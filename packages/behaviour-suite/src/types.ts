@@ -64,4 +64,10 @@ export interface AdapterSuiteOptions {
    * case passes its own failing Keyv store instead.
    */
   backend?: () => CacheOptions['backend'] | Promise<CacheOptions['backend']>;
+  /**
+   * Whether the adapter reports the redirect hops it followed (`NetworkResponse.redirects`), so that
+   * every hop of a redirect chain finds the stored response. fetch only knows the final URL: false.
+   * @default true
+   */
+  redirectHops?: boolean;
 }

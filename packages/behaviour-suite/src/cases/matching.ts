@@ -98,7 +98,8 @@ export function registerMatchingCases({ test, title, setup }: SuiteContext): voi
   });
 
   test(title('ignoredParameters: an Authorization header is redacted in the stored request'), async (t) => {
-    const { server, client, send } = await setup(t);
+    // Shared across credentials only with separateCredentials: false (by default each credential has its own key).
+    const { server, client, send } = await setup(t, { separateCredentials: false });
     const first = await send('/headers', { headers: { Authorization: 'Bearer token-aaa' } });
     t.is(server.lastRequest('/headers')?.headers['authorization'], 'Bearer token-aaa');
     const stored = await client.cache.responses.get(first.cacheKey ?? '');
