@@ -5,7 +5,7 @@
  * import axios from 'axios';
  * import { setupCache } from '@reqcache/axios';
  * const client = setupCache(axios.create(), { backend: 'memory', expireAfter: '1h' });
- * @module
+ * @module @reqcache/axios
  */
 export type {
   CacheOptions,

@@ -6,6 +6,9 @@
 import { type RequestHeaders, toRequestHeaders } from '@reqcache/core';
 import { Axios, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
 
+/** What axios's `isAbsoluteURL` accepts as absolute (a scheme, or a protocol-relative `//`). */
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
 /** An Axios without defaults: its `getUri` joins baseURL, url and params exactly as the adapters do. */
 const uriBuilder = new Axios({});
 
@@ -14,6 +17,17 @@ const uriBuilder = new Axios({});
  * serialized by `paramsSerializer`, built by axios itself.
  */
 export function requestUrl(config: InternalAxiosRequestConfig): string {
+  // The common case, an absolute URL without params or baseURL, is the URL itself (as `getUri` returns it,
+  // without its cost: it merges the config with defaults first).
+  const { url, baseURL, params } = config;
+  if (
+    typeof url === 'string' &&
+    (params === undefined || params === null) &&
+    (baseURL === undefined || baseURL === null || baseURL === '') &&
+    ABSOLUTE_URL.test(url)
+  ) {
+    return url;
+  }
   return uriBuilder.getUri({
     url: config.url,
     baseURL: config.baseURL,

@@ -152,15 +152,14 @@ async function handle(
   const requestOptions = normalizeRequestOptions(config.cache, 'config.cache');
   const headers = requestHeaders(config);
   const settings = engine.settings.parsed;
-  if (
-    requestOptions.disabled ||
-    settings.disabled ||
-    !isMethodAllowed(method, headers, settings.allowableMethods)
-  ) {
-    return passThrough(engine, original, config, target);
+  if (requestOptions.disabled || settings.disabled) return passThrough(engine, original, config, target);
+  if (!isMethodAllowed(method, headers, settings.allowableMethods)) {
+    // Sent as is; a success still invalidates stored responses in cacheControl mode (RFC 9111 §4.4).
+    return passThrough(engine, original, config, target, { method, url, headers }, 'method');
   }
-  const body = await requestBody(config.data);
-  if (body === UNKEYABLE) return passThrough(engine, original, config, target);
+  // (No await for the usual bodiless request.)
+  const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
+  if (body === UNKEYABLE) return passThrough(engine, original, config, target, { method, url, headers });
   const cacheRequest: CacheRequest = { method, url, headers, body };
 
   let outcome: Outcome<AxiosResponse>;
@@ -171,7 +170,9 @@ async function handle(
   } catch (error) {
     throw restoreConfig(error, config);
   }
-  return settle(buildResponse(engine, config, target, responseParts(outcome, target), outcome.info));
+  const parts = responseParts(outcome, target);
+  if (outcome.info.cacheStatus !== undefined) parts.headers.set('cache-status', outcome.info.cacheStatus);
+  return settle(buildResponse(engine, config, target, parts, outcome.info));
 }
 
 /** What to build the user's response from, for each kind of outcome. */
@@ -254,34 +255,50 @@ async function send(
   };
 }
 
-/** Sends the request untouched (streaming and all) and marks the response as not from the cache. */
+/**
+ * Sends the request untouched (streaming and all) and marks the response as not from the cache. With
+ * `invalidating` (a request the cache is not disabled for), a successful unsafe request invalidates
+ * stored responses (`engine.invalidateAfter`, cacheControl mode).
+ */
 async function passThrough(
   engine: CacheEngine,
   original: AxiosAdapter,
   config: InternalAxiosRequestConfig,
   target: { method: string; url: string },
+  invalidating?: CacheRequest,
+  forward: 'bypass' | 'method' = 'bypass',
 ): Promise<AxiosResponse> {
-  const info = uncachedInfo(engine);
+  const info: CacheInfo = engine.bypassInfo(forward);
   try {
     const response = await original(config);
+    if (invalidating !== undefined) {
+      await engine.invalidateAfter(invalidating, {
+        status: response.status,
+        headers: toResponseHeaders(plainHeaders(response.headers)),
+      });
+    }
+    if (info.cacheStatus !== undefined) setHeader(response, info.cacheStatus);
     return attachInfo(engine, response, target, info, knownSize(response.data));
   } catch (error) {
     if (isAxiosError(error) && error.response !== undefined) {
+      if (invalidating !== undefined) {
+        await engine.invalidateAfter(invalidating, {
+          status: error.response.status,
+          headers: toResponseHeaders(plainHeaders(error.response.headers)),
+        });
+      }
+      if (info.cacheStatus !== undefined) setHeader(error.response, info.cacheStatus);
       attachInfo(engine, error.response, target, info, knownSize(error.response.data));
     }
     throw error;
   }
 }
 
-function uncachedInfo(engine: CacheEngine): CacheInfo {
-  return {
-    fromCache: false,
-    createdAt: new Date(engine.clock()),
-    expires: null,
-    isExpired: false,
-    revalidated: false,
-    cacheKey: undefined,
-  };
+/** Adds `Cache-Status` to a response the original adapter built. */
+function setHeader(response: AxiosResponse, cacheStatus: string): void {
+  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
+  headers.set('cache-status', cacheStatus);
+  response.headers = headers;
 }
 
 /** A network error carries the internal copy of the config: give it the user's (retry interceptors re-send it). */

@@ -58,12 +58,18 @@ for (const order of ORDERS) {
 
   test(`auth interceptor registered ${order} setupCache: the header is sent, redacted in the store, and not in the key`, async (t) => {
     let token = 'secret-1';
-    const { server, client } = await setup(t, order, (instance) => {
-      instance.interceptors.request.use((config) => {
-        config.headers.Authorization = `Bearer ${token}`;
-        return config;
-      });
-    });
+    // One entry whatever the token only with separateCredentials: false (by default each credential has its own key).
+    const { server, client } = await setup(
+      t,
+      order,
+      (instance) => {
+        instance.interceptors.request.use((config) => {
+          config.headers.Authorization = `Bearer ${token}`;
+          return config;
+        });
+      },
+      { separateCredentials: false },
+    );
     const first = await client.get('/headers');
     t.is(server.lastRequest('/headers')?.headers.authorization, 'Bearer secret-1');
     const stored = await client.cache.responses.get(first.cacheKey ?? '');

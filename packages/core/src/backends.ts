@@ -2,6 +2,11 @@ import { createRequire } from 'node:module';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
+import { BoundedStore, type StoreBounds } from './stores/bounded.js';
+import { type DynamoSdk, DynamoStore } from './stores/dynamodb.js';
+import { FileStore, fileCacheDirectory } from './stores/filesystem.js';
+import { GridFsStore, type MongoDriver } from './stores/gridfs.js';
+import { sqliteKeysetIterator } from './stores/sqlite-iterator.js';
 
 const require = createRequire(import.meta.url);
 
@@ -9,10 +14,15 @@ const require = createRequire(import.meta.url);
 export interface OpenedBackend {
   keyv: Keyv;
   name: BackendName | 'custom';
-  /** The SQLite file, for the sqlite backend. */
+  /** The SQLite file, for the sqlite backend; the cache directory, for the filesystem backend. */
   path?: string;
-  /** Where the entries live on a server: Redis namespace, Postgres table, Mongo database. */
+  /** Where the entries live on a server: Redis namespace, Postgres table, Mongo database, DynamoDB table. */
   location?: string;
+  /**
+   * Registers the listener of entries the store refused (larger than a DynamoDB item): the engine
+   * reports them, and the store stays up (a refusal is not an outage).
+   */
+  onRefused?(listener: (error: ReqcacheError) => void): void;
 }
 
 /** The Keyv namespace of entries in SQL and Mongo stores (their keys are `reqcache:<key>`). */
@@ -59,8 +69,64 @@ let warnedNoSqlite = false;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
  *   to `@keyv/mongo`. A first connection that fails makes every later call a reported store failure.
+ * - `filesystem` (built in, {@link FileStore}): one pretty-printed JSON file per response, `<key>.json`,
+ *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
+ *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
+ *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
+ * - `gridfs` (the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
+ *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
+ *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
+ *   (`serverSelectionTimeoutMS` defaults to 5000).
+ * - `dynamodb` (`@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
+ *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
+ *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
+ *   `endpoint`, `credentials`, …) go to the DynamoDBClient. Items are limited to 400 KB.
+ *
+ * With `bounds` (`maxEntries` / `maxBytes`), any of them but a Keyv instance is wrapped in a
+ * {@link BoundedStore}: least-recently-used eviction, the order kept across restarts on SQLite.
  */
 export function openBackend(
+  backend: BackendName | Keyv | KeyvStoreAdapter,
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+  explicit: boolean,
+  bounds: StoreBounds = {},
+): OpenedBackend {
+  const opened = openUnbounded(backend, cacheName, backendOptions, explicit);
+  if (bounds.maxEntries === undefined && bounds.maxBytes === undefined) return opened;
+  return boundBackend(opened, bounds, backend instanceof Keyv);
+}
+
+/**
+ * `maxEntries` / `maxBytes`: the opened store wrapped in a {@link BoundedStore} (least-recently-used
+ * eviction), under a Keyv with the same namespace and key prefixing. Any store that can list its keys
+ * can be bounded; a Keyv instance cannot (its store belongs to the caller: wrap it in a BoundedStore).
+ */
+function boundBackend(opened: OpenedBackend, bounds: StoreBounds, keyvInstance: boolean): OpenedBackend {
+  const option = bounds.maxEntries === undefined ? 'maxBytes' : 'maxEntries';
+  if (keyvInstance)
+    throw new InvalidOptionError(
+      option,
+      bounds[option],
+      'no bound with a Keyv instance as backend: pass a backend name or a Keyv store, or wrap the store in a BoundedStore',
+    );
+  if (typeof opened.keyv.iterator !== 'function')
+    throw new InvalidOptionError(option, bounds[option], 'no bound on a store that cannot list its keys');
+  const store = new BoundedStore(opened.keyv.store as Map<string, unknown> | KeyvStoreAdapter, bounds);
+  const keyv = new Keyv({
+    store,
+    namespace: opened.keyv.namespace ?? '', // '' keeps "no namespace" (Keyv's default is 'keyv')
+    useKeyPrefix: opened.keyv.useKeyPrefix,
+    throwOnErrors: true,
+  });
+  // The same value layer as the unbounded Keyv (the memory backend keeps records without Keyv's JSON).
+  keyv.serialize = opened.keyv.serialize;
+  keyv.deserialize = opened.keyv.deserialize;
+  keyv.iterator ??= keyv.generateIterator(store.iterator.bind(store));
+  return { ...opened, keyv };
+}
+
+function openUnbounded(
   backend: BackendName | Keyv | KeyvStoreAdapter,
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
@@ -71,7 +137,7 @@ export function openBackend(
     return { keyv: new Keyv({ store: backend, throwOnErrors: true }), name: 'custom' };
   switch (backend) {
     case 'memory':
-      return { keyv: new Keyv({ store: new Map(), throwOnErrors: true }), name: 'memory' };
+      return { keyv: memoryKeyv(), name: 'memory' };
     case 'sqlite':
       return openSqlite(cacheName, backendOptions, explicit);
     case 'redis':
@@ -80,13 +146,31 @@ export function openBackend(
       return openPostgres(cacheName, backendOptions);
     case 'mongodb':
       return openMongo(cacheName, backendOptions);
+    case 'filesystem':
+      return openFilesystem(cacheName, backendOptions);
+    case 'gridfs':
+      return openGridFs(cacheName, backendOptions);
+    case 'dynamodb':
+      return openDynamo(cacheName, backendOptions);
     default:
       throw new InvalidOptionError(
         'backend',
         backend,
-        `"memory", "sqlite", "redis", "postgres", "mongodb", or a Keyv instance (the "${backend}" backend by name is not available in this release; pass new Keyv(store) instead)`,
+        `one of ${['sqlite', 'memory', 'filesystem', 'redis', 'postgres', 'mongodb', 'gridfs', 'dynamodb'].map((name) => `"${name}"`).join(', ')}, a Keyv instance or a Keyv store`,
       );
   }
+}
+
+/**
+ * Keyv over a Map, without Keyv's own JSON layer: the Map keeps the serializer's output (an immutable
+ * string for the JSON serializer) as it is, instead of JSON-encoding it again on every write and parsing it
+ * again, with a reviver, on every read.
+ */
+function memoryKeyv(): Keyv {
+  const keyv = new Keyv({ store: new Map(), throwOnErrors: true });
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
+  return keyv;
 }
 
 function openSqlite(
@@ -118,6 +202,10 @@ function openSqlite(
   };
   const path = String(options['uri']).replace(/^sqlite:\/\//, '');
   const store = new KeyvSqlite(options);
+  // Listing pages by key, not by OFFSET (quadratic, and skips rows deleted while listing): see the function.
+  Object.assign(store, {
+    iterator: sqliteKeysetIterator(store as unknown as Parameters<typeof sqliteKeysetIterator>[0]),
+  });
   if (wal !== false && path !== ':memory:' && path !== '' && typeof store.query === 'function') {
     // Readers never wait for the writer and writers queue behind the busy timeout: safe across processes.
     store.query('PRAGMA journal_mode=WAL').catch((error: unknown) => store.emit('error', error));
@@ -234,6 +322,94 @@ function openMongo(cacheName: string, backendOptions: Readonly<Record<string, un
   };
 }
 
+/** The options of the filesystem backend (its own store, so unknown ones are an error, not ignored). */
+const FILESYSTEM_OPTIONS = new Set(['useCacheDir', 'useTemp', 'extension', 'maxBytes']);
+
+function openFilesystem(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  for (const name of Object.keys(backendOptions)) {
+    if (!FILESYSTEM_OPTIONS.has(name))
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        backendOptions[name],
+        `one of the filesystem backend's options: ${[...FILESYSTEM_OPTIONS].join(', ')}`,
+      );
+  }
+  const { useCacheDir, useTemp, extension, maxBytes } = backendOptions;
+  for (const [name, value] of [
+    ['useCacheDir', useCacheDir],
+    ['useTemp', useTemp],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new InvalidOptionError(`backendOptions.${name}`, value, 'a boolean');
+  }
+  if (extension !== undefined && (typeof extension !== 'string' || !/^\.?[\w.-]+$/.test(extension)))
+    throw new InvalidOptionError('backendOptions.extension', extension, 'a file extension such as "json"');
+  if (
+    maxBytes !== undefined &&
+    (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+  )
+    throw new InvalidOptionError('backendOptions.maxBytes', maxBytes, 'a positive integer (bytes)');
+  const directory = fileCacheDirectory(cacheName, {
+    useCacheDir: useCacheDir === true,
+    useTemp: useTemp === true,
+  });
+  const store = new FileStore({
+    directory,
+    ...(extension === undefined ? {} : { extension: extension as string }),
+    ...(maxBytes === undefined ? {} : { maxBytes: maxBytes as number }),
+  });
+  return { keyv: ownStoreKeyv(store), name: 'filesystem', path: directory };
+}
+
+function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const driver = loadStore<MongoDriver>('mongodb');
+  const { url, uri, bucketName, chunkSizeBytes, ...clientOptions } = backendOptions;
+  const database = mongoDatabase(cacheName);
+  const store = new GridFsStore({
+    driver,
+    url: String(url ?? uri ?? BACKEND_DEFAULTS.mongodb),
+    clientOptions: { serverSelectionTimeoutMS: 5000, ...clientOptions },
+    database,
+    ...(typeof bucketName === 'string' ? { bucketName } : {}),
+    ...(typeof chunkSizeBytes === 'number' ? { chunkSizeBytes } : {}),
+  });
+  return { keyv: ownStoreKeyv(store), name: 'gridfs', location: database };
+}
+
+function openDynamo(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const sdk = loadStore<DynamoSdk>('@aws-sdk/client-dynamodb');
+  const { createTable, ttl, consistentRead, ...clientConfig } = backendOptions;
+  const tableName = dynamoTable(cacheName);
+  let refused: ((error: ReqcacheError) => void) | undefined;
+  const store = new DynamoStore({
+    sdk,
+    onRefused: (key, message) => refused?.(new ReqcacheError('ERR_CACHE_STORE', message, { key })),
+    tableName,
+    clientConfig: { region: process.env['AWS_REGION'] || 'us-east-1', ...clientConfig },
+    createTable: createTable !== false,
+    ttl: ttl !== false,
+    consistentRead: consistentRead !== false,
+  });
+  return {
+    keyv: ownStoreKeyv(store),
+    name: 'dynamodb',
+    location: tableName,
+    onRefused: (listener) => {
+      refused = listener;
+    },
+  };
+}
+
+/**
+ * Keyv over one of reqcache's own stores: no key prefix (a directory, database or table is one
+ * cache), and the store's iterator used although Keyv only lists the dialects it knows.
+ */
+function ownStoreKeyv(store: FileStore | GridFsStore | DynamoStore): Keyv {
+  const keyv = new Keyv({ store, namespace: '', useKeyPrefix: false, throwOnErrors: true });
+  keyv.iterator ??= keyv.generateIterator(store.iterator.bind(store));
+  return keyv;
+}
+
 interface PgPool {
   query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   on(event: 'error', listener: (error: unknown) => void): unknown;
@@ -266,6 +442,17 @@ export function postgresTable(cacheName: string): string {
 export function mongoDatabase(cacheName: string): string {
   const name = cacheName.replace(/[/\\. "$*<>:|?\0]/g, '_').slice(0, 63);
   return name === '' ? '_' : name;
+}
+
+/**
+ * The DynamoDB table for a cache name: characters other than letters, digits, `_`, `-` and `.` become
+ * `_`, at least 3 characters (padded with `_`), at most 255.
+ */
+export function dynamoTable(cacheName: string): string {
+  return cacheName
+    .replace(/[^a-zA-Z0-9_.-]/g, '_')
+    .padEnd(3, '_')
+    .slice(0, 255);
 }
 
 /**

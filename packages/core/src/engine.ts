@@ -3,6 +3,13 @@ import type { Keyv } from 'keyv';
 import { openBackend } from './backends.js';
 import { type CacheDirectives, parseCacheControl } from './cache-control.js';
 import {
+  type CacheStatusForward,
+  type CacheStatusParams,
+  formatCacheStatus,
+  ttlSeconds,
+} from './cache-status.js';
+import { createDebugLog, type DebugLog } from './debug.js';
+import {
   type CacheEntry,
   describeResponse,
   ENTRY_VERSION,
@@ -13,12 +20,13 @@ import {
 import { ReqcacheError } from './errors.js';
 import {
   computeExpiration,
+  currentAgeMs,
   type ExpirationDecision,
   type RequestExpiration,
   requestExpiration,
 } from './expiration.js';
 import { getHeader, type RequestHeaders, type ResponseHeaders } from './headers.js';
-import { createKey, type KeyOptions, type KeyRequest } from './key.js';
+import { createKey, type KeyOptions, type KeyRequest, normalizeUrl } from './key.js';
 import {
   type CacheOptions,
   type CacheSettings,
@@ -30,11 +38,18 @@ import {
   type RequestCacheOptions,
 } from './options.js';
 import { redactBody, redactHeaders, redactUrl } from './redact.js';
-import { conditionalHeaders, mergeNotModified, notModifiedChangesEntry } from './revalidation.js';
-import { jsonSerializer, type Serializer } from './serializer.js';
+import {
+  conditionalHeaders,
+  headMatchesStored,
+  mergeNotModified,
+  notModifiedChangesEntry,
+  notModifiedMatches,
+} from './revalidation.js';
+import type { Serializer } from './serializer.js';
+import { serializerByName } from './serializers.js';
 import { checkStorable, isMethodAllowed } from './storability.js';
-import { HttpCache } from './store.js';
-import { checkVary } from './vary.js';
+import { HttpCache, type StoreRecovery } from './store.js';
+import { checkVary, varyNames } from './vary.js';
 
 /** A request as the engine sees it; adapters translate their client's request into this. */
 export interface CacheRequest {
@@ -83,6 +98,11 @@ export interface CacheInfo {
   revalidated: boolean;
   /** The key it is stored under, or undefined when it was not stored. */
   cacheKey: string | undefined;
+  /**
+   * The `Cache-Status` value (RFC 9211) adapters add to the response headers; set only when the
+   * `cacheStatus` setting is on.
+   */
+  cacheStatus?: string | undefined;
 }
 
 /** Per-request state shared by the lookup and the response handling. */
@@ -98,12 +118,24 @@ export interface RequestContext {
   onlyIfCached: boolean;
   /** Variant headers for a secondary key, set when a stored response's Vary did not match. */
   varyNames?: readonly string[] | true;
+  /** Why the request goes to the network, for `Cache-Status` (`fwd=`). */
+  forward?: CacheStatusForward;
+  /** When the lookup began, in the engine's sequence of lookups and flight ends. @internal */
+  sequence?: number;
 }
 
 /** The result of looking a request up; adapters `switch` on `state`. */
 export type Lookup =
   /** Not cacheable at all (disabled, method, DO_NOT_CACHE, request no-store): send, never store. */
-  | { state: 'bypass'; ctx: RequestContext | undefined; request: CacheRequest }
+  | {
+      state: 'bypass';
+      ctx: RequestContext | undefined;
+      request: CacheRequest;
+      /** Why, for `Cache-Status`: the method is not cacheable (`method`) or anything else (`bypass`). */
+      forward?: 'bypass' | 'method';
+      /** An unsafe request the cache is not disabled for: a success invalidates stored responses (RFC 9111 §4.4). */
+      invalidate?: boolean;
+    }
   /** Nothing usable stored: send, then offer the response to `handleResponse`. */
   | { state: 'miss'; ctx: RequestContext }
   /** A usable stored response: serve it without the network. */
@@ -133,13 +165,52 @@ export type Outcome<R = unknown> =
     }
   | { source: 'not-cached'; info: CacheInfo };
 
-/** Events a cache emits. */
+/**
+ * Events a cache emits. The decision events (`hit`, `miss`, `stale`, `revalidated`, `stored`) come one
+ * per decision, each with the cache key and the request's URL (as the caller gave it; debug lines redact
+ * `ignoredParameters`). Requests the cache does not handle (disabled, other methods, `DO_NOT_CACHE`)
+ * emit none.
+ */
 export interface CacheEvents {
-  hit: [{ key: string; url: string; state: 'fresh' | 'stale' }];
-  miss: [{ key: string | undefined; url: string }];
-  stored: [{ key: string; url: string; expires: Date | null }];
+  /** A fresh stored response is served without the network. */
+  hit: [{ key: string; url: string }];
+  /** Nothing usable is stored (or a revalidation brought new content): the answer comes from the network. */
+  miss: [{ key: string; url: string }];
+  /** A stale stored response is served: inside `staleWhileRevalidate` (refreshed in the background) or `staleIfError`. */
+  stale: [{ key: string; url: string; reason: 'stale-while-revalidate' | 'stale-if-error' }];
+  /** A conditional request was answered `304 Not Modified`: the stored body is served. */
   revalidated: [{ key: string; url: string }];
+  /**
+   * A background (stale-while-revalidate) revalidation ended: `ok` with the origin's `status` (304:
+   * the stored response was freshened; another storable status: replaced), or not `ok` with the
+   * `error` (also reported on `error`).
+   */
+  background: [{ key: string; url: string; ok: boolean; status?: number; error?: ReqcacheError }];
+  /** Stored responses removed after a successful unsafe request (RFC 9111 §4.4, `cacheControl` mode). */
+  invalidated: [{ url: string; method: string; keys: string[] }];
+  /** A response was written to the store. */
+  stored: [{ key: string; url: string; expires: Date | null }];
+  /** The store answered again after a failure (reported once on `error` when it went down). */
+  storeRecovered: [StoreRecovery];
   error: [ReqcacheError];
+}
+
+/** The counters behind `engine.stats()`, kept in memory per engine since its creation (or `resetStats()`). */
+export interface CacheStats {
+  /** Fresh responses served from the cache. */
+  hits: number;
+  /** Lookups that found nothing usable, and revalidations answered with new content. */
+  misses: number;
+  /** Stale responses served (stale-while-revalidate, stale-if-error). */
+  stale: number;
+  /** Stored responses revalidated by a 304. */
+  revalidated: number;
+  /** Responses written. */
+  stored: number;
+  /** Failures reported (store, serializer, background revalidation). */
+  errors: number;
+  /** (hits + stale + revalidated) / (those + misses); 0 before the first lookup. */
+  hitRatio: number;
 }
 
 const METHOD_NO_BODY = new Set(['GET', 'HEAD']);
@@ -167,26 +238,46 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   /** What the store is, for messages. */
   readonly backendName: string;
   readonly #inflight = new Map<string, Flight>();
+  /**
+   * Flights that ended with a shareable answer, by key, with the sequence number at which they ended:
+   * a lookup that began before that (its store read may predate the write) follows it instead of
+   * sending again. Bounded to {@link RECENT_FLIGHTS} keys.
+   */
+  readonly #landed = new Map<string, { sequence: number; outcome: Outcome<unknown> }>();
+  /** Orders lookups and flight ends (not time: the clock may be a test's fake one). */
+  #sequence = 0;
+  /** `request()` calls under way. */
+  #active = 0;
   readonly #revalidating = new Map<string, Promise<void>>();
   readonly #warned = new Set<string>();
   /** Failures already reported: Keyv both emits and throws the error of a failed call. */
   readonly #reported = new WeakSet<object>();
+  readonly #counts = { ...COUNTS_ZERO };
+  /** The debug logger, or undefined when `NODE_DEBUG` / `DEBUG` do not name reqcache. */
+  readonly #debug: DebugLog | undefined = createDebugLog();
 
   constructor(options: CacheOptions = {}) {
     super();
     const normalized = normalizeOptions(options);
     this.settings = normalized.settings;
     this.clock = normalized.clock;
-    this.serializer = normalized.serializer === 'json' ? jsonSerializer : normalized.serializer;
+    this.serializer =
+      typeof normalized.serializer === 'string'
+        ? serializerByName(normalized.serializer)
+        : normalized.serializer;
     const opened = openBackend(
       normalized.backend,
       normalized.cacheName,
       normalized.backendOptions,
       options.backend !== undefined,
+      normalized.bounds,
     );
     const where = opened.path ?? opened.location;
     this.backendName = where === undefined ? opened.name : `${opened.name} (${where})`;
-    opened.keyv.on('error', (error: unknown) => this.report(toStoreError(error)));
+    // Through the store's health: reported once when the store goes down, not once per failed call.
+    opened.keyv.on('error', (error: unknown) => this.cache.storeFailed(toStoreError(error)));
+    // Entries a store refuses (too large for it) are reported, without taking the store down.
+    opened.onRefused?.((error) => this.report(error));
     this.cache = new HttpCache({
       keyv: opened.keyv,
       serializer: this.serializer,
@@ -195,6 +286,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       report: (error) => this.report(error),
       ttlFor: (entry, nowMs) => this.#ttlFor(entry, nowMs),
       autoclose: () => this.settings.autoclose,
+      recovered: (recovery) => this.emit('storeRecovered', recovery),
     });
   }
 
@@ -210,6 +302,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       ignoredParameters: settings.ignoredParameters,
       matchHeaders: matchHeaders ?? settings.matchHeaders,
       serializerName: this.serializer.name,
+      separateCredentials: settings.separateCredentials,
     };
     return settings.keyFn ? settings.keyFn(request, options) : createKey(request, options);
   }
@@ -221,6 +314,13 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       if (this.#reported.has(cause)) return;
       this.#reported.add(cause);
     }
+    this.#counts.errors++;
+    this.#debug?.(
+      'error %s%s %s',
+      error.code,
+      error.key === undefined ? '' : ` ${shortKey(error.key)}`,
+      error.message,
+    );
     if (this.listenerCount('error') > 0) {
       this.emit('error', error);
       return;
@@ -230,6 +330,42 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     process.emitWarning(`reqcache: ${error.message} (further ${error.code} errors are not shown)`, {
       code: error.code,
     });
+  }
+
+  /** The hit/miss counters of this engine (in memory, since creation or {@link CacheEngine.resetStats}). */
+  stats(): CacheStats {
+    const counts = this.#counts;
+    const served = counts.hits + counts.stale + counts.revalidated;
+    const lookups = served + counts.misses;
+    return { ...counts, hitRatio: lookups === 0 ? 0 : served / lookups };
+  }
+
+  /** Sets every counter of {@link CacheEngine.stats} back to 0. */
+  resetStats(): void {
+    Object.assign(this.#counts, COUNTS_ZERO);
+  }
+
+  /** Counts and debug-logs every decision event before handing it to the listeners. */
+  override emit<K extends keyof CacheEvents>(event: K, ...args: CacheEvents[K]): boolean {
+    const counter = (COUNTERS as Partial<Record<keyof CacheEvents, keyof typeof COUNTS_ZERO>>)[event];
+    if (counter !== undefined) {
+      this.#counts[counter]++;
+      if (this.#debug !== undefined) this.#debugEvent(event, args[0] as DecisionPayload);
+    }
+    return super.emit(event, ...(args as K extends keyof CacheEvents ? CacheEvents[K] : never));
+  }
+
+  #debugEvent(event: string, payload: DecisionPayload): void {
+    let extra = '';
+    if (payload.reason !== undefined) extra = ` (${payload.reason})`;
+    else if (payload.expires !== undefined) extra = ` expires=${payload.expires?.toISOString() ?? 'never'}`;
+    this.#debug?.(
+      '%s %s %s%s',
+      event,
+      shortKey(payload.key),
+      redactUrl(payload.url, this.settings.parsed.ignoredParameters),
+      extra,
+    );
   }
 
   // ---- the decision -------------------------------------------------------------------------------
@@ -246,6 +382,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const onlyIfCached =
       settings.onlyIfCached || options.onlyIfCached || requestDirectives.onlyIfCached === true;
     const expiration = requestExpiration(request.url, requestDirectives, options.expireAfter, settings);
+    const methodAllowed = isMethodAllowed(method, request.headers, settings.allowableMethods);
     const ctx: RequestContext = {
       request,
       method,
@@ -255,26 +392,38 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       requestDirectives,
       expiration,
       requestedAt: this.clock(),
+      sequence: ++this.#sequence,
       onlyIfCached,
     };
     if (
       settings.disabled ||
       options.disabled ||
-      !isMethodAllowed(method, request.headers, settings.allowableMethods) ||
+      !methodAllowed ||
       requestDirectives.noStore ||
       expiration.expireAfter.kind === 'do-not-cache' ||
       // A per-request DO_NOT_CACHE skips read and write even when a request max-age outranks it as expiration.
       options.expireAfter?.kind === 'do-not-cache'
     ) {
+      this.#debug?.('bypass %s %s', method, redactUrl(request.url, settings.ignoredParameters));
       // onlyIfCached never touches the network, even for a request the cache does not handle (requests-cache: 504).
-      return onlyIfCached ? { state: 'not-cached', ctx } : { state: 'bypass', ctx: undefined, request };
+      if (onlyIfCached) return { state: 'not-cached', ctx };
+      return {
+        state: 'bypass',
+        ctx: undefined,
+        request,
+        forward: methodAllowed ? 'bypass' : 'method',
+        invalidate: !settings.disabled && !options.disabled && !SAFE_METHODS.has(method),
+      };
     }
     ctx.key = this.createKey(request);
     // forceRefresh and (outside cacheControl mode) request no-cache skip the read, as in requests-cache.
     const skipRead =
       (options.forceRefresh || (requestDirectives.noCache !== undefined && !settings.cacheControl)) &&
       !ctx.onlyIfCached;
-    if (skipRead) return { state: 'miss', ctx };
+    if (skipRead) {
+      ctx.forward = 'request';
+      return { state: 'miss', ctx };
+    }
 
     let stored = await this.cache.read(ctx.key);
     if (stored !== undefined) {
@@ -285,12 +434,26 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
         settings.ignoredParameters,
       );
       if (!vary.match) {
+        ctx.forward = 'vary-miss';
         if ('never' in vary) {
           stored = undefined;
         } else {
           ctx.varyNames = mergeNames(vary.names, settings.matchHeaders);
           ctx.key = this.createKey(request, ctx.varyNames);
           stored = await this.cache.read(ctx.key);
+          // The variant must match as well: a request without any of the varied headers gets the
+          // primary key back, where another user's variant may be stored.
+          if (
+            stored !== undefined &&
+            !checkVary(
+              stored.entry.headers,
+              stored.entry.request.headers,
+              request.headers,
+              settings.ignoredParameters,
+            ).match
+          ) {
+            stored = undefined;
+          }
         }
       }
     }
@@ -308,24 +471,34 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     }
     const { entry, key } = stored;
     const nowMs = ctx.requestedAt;
-    const usable = this.#isUsable(ctx, entry, nowMs, 0);
+    // RFC 9111 §5.2.1.1 (cacheControl mode): a response older than the request's max-age is not used.
+    const tooOld = this.#tooOld(ctx, entry, nowMs);
+    const usable = !tooOld && this.#isUsable(ctx, entry, nowMs, 0);
     if (ctx.onlyIfCached) {
-      // Never the network: a stale response is served only inside a stale-if-error window.
-      if (usable || this.#isUsable(ctx, entry, nowMs, this.#staleIfErrorMs(ctx, entry))) {
-        this.emit('hit', { key, url: request.url, state: usable ? 'fresh' : 'stale' });
-        return { state: 'fresh', ctx, entry, key };
+      // Never the network: a stale response is served only inside a stale-if-error window, and (RFC 9111
+      // §5.2.1.7) not at all when the directives demand a validation the cache may not make.
+      const mustValidate = this.#directivesForceValidation(ctx, entry, isFreshImmutable(ctx, entry, nowMs));
+      if (
+        !mustValidate &&
+        (usable || (!tooOld && this.#isUsable(ctx, entry, nowMs, this.#staleIfErrorMs(ctx, entry))))
+      ) {
+        if (usable) this.emit('hit', { key, url: request.url });
+        else this.emit('stale', { key, url: request.url, reason: 'stale-if-error' });
+        return { state: 'fresh', ctx, entry: withAge(ctx, entry, nowMs), key };
       }
+      this.emit('miss', { key, url: request.url });
       return { state: 'not-cached', ctx };
     }
     const validators = conditionalHeaders(entry.headers);
     if (usable && !this.#mustRevalidate(ctx, entry, validators !== undefined)) {
-      this.emit('hit', { key, url: request.url, state: 'fresh' });
-      return { state: 'fresh', ctx, entry, key };
+      this.emit('hit', { key, url: request.url });
+      return { state: 'fresh', ctx, entry: withAge(ctx, entry, nowMs), key };
     }
-    if (!usable && this.#isUsable(ctx, entry, nowMs, this.#staleWhileRevalidateMs(ctx, entry))) {
-      this.emit('hit', { key, url: request.url, state: 'stale' });
+    if (!usable && !tooOld && this.#isUsable(ctx, entry, nowMs, this.#staleWhileRevalidateMs(ctx, entry))) {
+      this.emit('stale', { key, url: request.url, reason: 'stale-while-revalidate' });
       return { state: 'stale', ctx, entry, key, headers: validators ?? {} };
     }
+    ctx.forward = usable || tooOld ? 'request' : 'stale';
     return { state: 'revalidate', ctx, entry, key, headers: validators ?? {} };
   }
 
@@ -335,6 +508,17 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
    * stored (reading its body). Never throws for store failures.
    */
   async handleResponse<R>(lookup: Lookup, response: NetworkResponse<R>): Promise<Outcome<R>> {
+    const outcome = await this.#handleResponse(lookup, response);
+    if (lookup.state === 'bypass') {
+      if (lookup.invalidate === true) await this.invalidateAfter(lookup.request, response);
+    } else if (lookup.state === 'miss' || lookup.state === 'revalidate') {
+      if (!SAFE_METHODS.has(lookup.ctx.method)) await this.invalidateAfter(lookup.ctx.request, response);
+      if (lookup.ctx.method === 'HEAD') await this.#updateFromHead(lookup.ctx, response);
+    }
+    return this.#withStatus(outcome, forwardStatus(lookup, outcome, response.status, this.clock()));
+  }
+
+  async #handleResponse<R>(lookup: Lookup, response: NetworkResponse<R>): Promise<Outcome<R>> {
     if (lookup.state === 'bypass' || lookup.state === 'fresh' || lookup.state === 'not-cached') {
       return { source: 'network', response, body: undefined, info: uncachedInfo(this.clock()) };
     }
@@ -343,6 +527,11 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const nowMs = this.clock();
     const stored = lookup.state === 'miss' ? undefined : lookup;
     if (stored !== undefined && response.status === 304 && !settings.allowableCodes.has(304)) {
+      // RFC 9111 §4.3.4 (cacheControl mode): a 304 whose validator contradicts the stored one updates
+      // nothing; the 304 is passed on (request() sends again without conditions instead).
+      if (settings.cacheControl && !notModifiedMatches(stored.entry, response.headers)) {
+        return { source: 'network', response, body: undefined, info: uncachedInfo(nowMs) };
+      }
       response.discard?.();
       return this.#revalidated(ctx, stored.key, stored.entry, response.headers, nowMs);
     }
@@ -353,12 +542,15 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       this.#isUsable(ctx, stored.entry, nowMs, this.#staleIfErrorMs(ctx, stored.entry))
     ) {
       response.discard?.();
+      this.emit('stale', { key: stored.key, url: ctx.request.url, reason: 'stale-if-error' });
       return {
         source: 'cache',
-        entry: stored.entry,
+        entry: withAge(ctx, stored.entry, nowMs),
         info: this.#info(stored.key, stored.entry, nowMs, false),
       };
     }
+    // A revalidation answered with new content (or an error) is a miss: the stored body is not used.
+    if (stored !== undefined) this.emit('miss', { key: stored.key, url: ctx.request.url });
     const responseDirectives = parseCacheControl(response.headers['cache-control']);
     const storable = checkStorable({
       method: ctx.method,
@@ -366,6 +558,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       status: response.status,
       requestDirectives: ctx.requestDirectives,
       responseDirectives,
+      responseHeaders: response.headers,
       settings,
     });
     if (!storable.store) return { source: 'network', response, body: undefined, info: uncachedInfo(nowMs) };
@@ -373,7 +566,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       nowMs,
       cacheControl: settings.cacheControl,
       request: ctx.expiration,
-      response: { headers: response.headers, directives: responseDirectives },
+      response: { headers: response.headers, directives: responseDirectives, status: response.status },
+      requestedAt: ctx.requestedAt,
     });
     if (
       !expiration.store ||
@@ -381,7 +575,15 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     ) {
       return { source: 'network', response, body: undefined, info: uncachedInfo(nowMs) };
     }
+    // maxEntryBytes: a declared length over the limit is not even read; the real size is checked below.
+    const declared = Number(getHeader(response.headers, 'content-length') ?? Number.NaN);
+    if (ctx.method !== 'HEAD' && Number.isFinite(declared) && declared > settings.maxEntryBytes) {
+      return { source: 'network', response, body: undefined, info: uncachedInfo(nowMs) };
+    }
     const body = await response.readBody();
+    if (entrySize(response.headers, body) > settings.maxEntryBytes) {
+      return { source: 'network', response, body, info: uncachedInfo(nowMs) };
+    }
     const entry = this.#createEntry(ctx, response, body, expiration.expiresAt, nowMs);
     if (settings.filter !== undefined && !settings.filter(filterView(entry, false))) {
       return { source: 'network', response, body, info: uncachedInfo(nowMs) };
@@ -403,34 +605,119 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     requestOptions: RequestCacheOptions | ParsedRequestOptions | undefined,
     send: (extraHeaders: Record<string, string> | undefined) => Promise<NetworkResponse<R>>,
   ): Promise<Outcome<R>> {
+    this.#active++;
+    try {
+      return await this.#request(request, requestOptions, send);
+    } finally {
+      // Remembered flights serve requests already under way: once none is, they are dropped.
+      if (--this.#active === 0) this.#landed.clear();
+    }
+  }
+
+  async #request<R>(
+    request: CacheRequest,
+    requestOptions: RequestCacheOptions | ParsedRequestOptions | undefined,
+    send: (extraHeaders: Record<string, string> | undefined) => Promise<NetworkResponse<R>>,
+  ): Promise<Outcome<R>> {
     const lookup = await this.lookup(request, requestOptions);
     switch (lookup.state) {
       case 'bypass':
-        return {
-          source: 'network',
-          response: await send(undefined),
-          body: undefined,
-          info: uncachedInfo(this.clock()),
-        };
+        // Through handleResponse: an unsafe method may invalidate (RFC 9111 §4.4); the body is not read.
+        return this.handleResponse(lookup, await send(undefined));
       case 'fresh':
-        return {
-          source: 'cache',
-          entry: lookup.entry,
-          info: this.#info(lookup.key, lookup.entry, this.clock(), false),
-        };
+        return { source: 'cache', entry: lookup.entry, info: this.lookupInfo(lookup) };
       case 'not-cached':
-        return { source: 'not-cached', info: { ...uncachedInfo(this.clock()), fromCache: true } };
+        return { source: 'not-cached', info: this.lookupInfo(lookup) };
       case 'stale':
         this.#revalidateInBackground(lookup, send);
         return {
           source: 'cache',
-          entry: lookup.entry,
-          info: this.#info(lookup.key, lookup.entry, this.clock(), false),
+          entry: withAge(lookup.ctx, lookup.entry, this.clock()),
+          info: this.lookupInfo(lookup),
         };
       case 'miss':
       case 'revalidate':
         return this.#coalesced(lookup, send);
     }
+  }
+
+  /**
+   * The {@link CacheInfo} of a lookup answered without the network (`fresh`, `stale` or `not-cached`),
+   * `Cache-Status` included, for adapters that serve such lookups themselves (got).
+   */
+  lookupInfo(lookup: Extract<Lookup, { state: 'fresh' | 'stale' | 'not-cached' }>): CacheInfo {
+    const nowMs = this.clock();
+    if (lookup.state === 'not-cached') {
+      return this.#statusInfo({ ...uncachedInfo(nowMs), fromCache: true }, { detail: 'only-if-cached' });
+    }
+    const info = this.#info(lookup.key, lookup.entry, nowMs, false);
+    const ttl = ttlSeconds(lookup.entry.expiresAt, nowMs);
+    const params: CacheStatusParams = { hit: true };
+    if (ttl !== undefined) params.ttl = ttl;
+    if (lookup.state === 'stale') params.detail = 'stale-while-revalidate';
+    return this.#statusInfo(info, params);
+  }
+
+  /** The {@link CacheInfo} of a request the cache did not handle, for adapters that send such requests themselves (axios). */
+  bypassInfo(forward: 'bypass' | 'method' = 'bypass'): CacheInfo {
+    return this.#statusInfo(uncachedInfo(this.clock()), { fwd: forward });
+  }
+
+  /**
+   * RFC 9111 §4.4, in `cacheControl` mode: after a successful (2xx/3xx) response to an unsafe request
+   * (anything but GET, HEAD, OPTIONS, TRACE), removes the stored GET and HEAD responses for the target
+   * URI and for the `Location` and `Content-Location` targets on the same origin (with the variant this
+   * request's headers select when the stored response has `Vary`). `handleResponse` calls it; adapters
+   * that send such requests without the engine call it themselves. Nothing when the cache is disabled
+   * or read-only. Never throws for store failures.
+   * @returns The keys removed.
+   */
+  async invalidateAfter(
+    request: Pick<CacheRequest, 'method' | 'url' | 'headers'>,
+    response: { status: number; headers: ResponseHeaders },
+  ): Promise<string[]> {
+    const settings = this.settings.parsed;
+    const method = request.method.toUpperCase();
+    if (!settings.cacheControl || settings.disabled || settings.readOnly || SAFE_METHODS.has(method))
+      return [];
+    if (response.status < 200 || response.status >= 400) return [];
+    const targets = new Set<string>([request.url]);
+    for (const name of ['location', 'content-location']) {
+      const target = sameOriginTarget(getHeader(response.headers, name), request.url);
+      if (target !== undefined) targets.add(target);
+    }
+    const keys = new Set<string>();
+    let varied = false;
+    for (const url of targets) {
+      for (const keyMethod of ['GET', 'HEAD']) {
+        const key = this.createKey({ method: keyMethod, url, headers: request.headers });
+        const stored = await this.cache.read(key);
+        if (stored === undefined) continue;
+        keys.add(key);
+        keys.add(stored.key);
+        if (varyNames(stored.entry.headers) !== undefined) varied = true;
+      }
+    }
+    if (varied) {
+      // Variants live under secondary keys that depend on other requests' headers: find them by URL.
+      // Only for URIs whose stored response has Vary, so most invalidations cost a few key reads.
+      const ignored = settings.ignoredParameters;
+      const wanted = new Set([...targets].map((url) => normalizeUrl(redactUrl(url, ignored), ignored)));
+      for await (const [key, stored] of this.cache.responses.entries()) {
+        const storedMethod = stored.request.method.toUpperCase();
+        if (
+          (storedMethod === 'GET' || storedMethod === 'HEAD') &&
+          wanted.has(normalizeUrl(stored.request.url, ignored))
+        ) {
+          keys.add(key);
+        }
+      }
+    }
+    if (keys.size === 0) return [];
+    await this.cache.delete({ keys: [...keys] });
+    const removed = [...keys];
+    this.emit('invalidated', { url: request.url, method, keys: removed });
+    return removed;
   }
 
   /** Waits for the background revalidations under way (for tests and graceful shutdown). */
@@ -460,12 +747,33 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       leader.followers++;
       return this.#follow(leader.promise as Promise<Outcome<R>>, lookup);
     }
+    // A miss whose (slow) store read began before an identical flight stored its answer: share that answer.
+    const landed = this.#landed.get(key);
+    if (
+      lookup.state === 'miss' &&
+      lookup.ctx.forward !== 'request' &&
+      landed !== undefined &&
+      (lookup.ctx.sequence ?? 0) < landed.sequence
+    ) {
+      return this.#follow(Promise.resolve(landed.outcome as Outcome<R>), lookup);
+    }
     const flight: Flight = { followers: 0, promise: undefined as unknown as Promise<Outcome<unknown>> };
     const work = (async (): Promise<Outcome<R>> => {
       let outcome: Outcome<R>;
       try {
         const response = await send(lookup.state === 'revalidate' ? lookup.headers : undefined);
-        outcome = await this.handleResponse(lookup, response);
+        if (
+          lookup.state === 'revalidate' &&
+          response.status === 304 &&
+          this.settings.parsed.cacheControl &&
+          !notModifiedMatches(lookup.entry, response.headers)
+        ) {
+          // RFC 9111 §4.3.4: this 304 does not validate the stored response: ask again, unconditionally.
+          response.discard?.();
+          outcome = await this.handleResponse({ state: 'miss', ctx: lookup.ctx }, await send(undefined));
+        } else {
+          outcome = await this.handleResponse(lookup, response);
+        }
       } catch (error) {
         this.#inflight.delete(key);
         if (lookup.state === 'revalidate') {
@@ -473,10 +781,15 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
           if (
             this.#isUsable(lookup.ctx, lookup.entry, nowMs, this.#staleIfErrorMs(lookup.ctx, lookup.entry))
           ) {
+            this.emit('stale', { key: lookup.key, url: lookup.ctx.request.url, reason: 'stale-if-error' });
             return {
               source: 'cache',
-              entry: lookup.entry,
-              info: this.#info(lookup.key, lookup.entry, nowMs, false),
+              entry: withAge(lookup.ctx, lookup.entry, nowMs),
+              info: this.#statusInfo(this.#info(lookup.key, lookup.entry, nowMs, false), {
+                fwd: 'stale',
+                ...ttlParam(lookup.entry.expiresAt, nowMs),
+                detail: 'stale-if-error',
+              }),
             };
           }
         }
@@ -487,6 +800,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       if (flight.followers > 0 && outcome.source === 'network' && outcome.body === undefined) {
         outcome = { ...outcome, body: await outcome.response.readBody() };
       }
+      this.#land(key, outcome);
       return outcome;
     })();
     flight.promise = work;
@@ -494,12 +808,31 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return work;
   }
 
+  /** Remembers a flight's answer for lookups already under way (only a stored or cached answer, whose body is known). */
+  #land(key: string, outcome: Outcome<unknown>): void {
+    const shareable =
+      outcome.source === 'cache' ||
+      (outcome.source === 'network' && outcome.body !== undefined && outcome.info.cacheKey !== undefined);
+    this.#landed.delete(key);
+    if (!shareable) return;
+    this.#landed.set(key, { sequence: ++this.#sequence, outcome });
+    if (this.#landed.size > RECENT_FLIGHTS) {
+      const oldest = this.#landed.keys().next().value;
+      if (oldest !== undefined) this.#landed.delete(oldest);
+    }
+  }
+
   async #follow<R>(
     leader: Promise<Outcome<R>>,
     lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>,
   ): Promise<Outcome<R>> {
     const outcome = await leader;
-    if (outcome.source !== 'network') return outcome;
+    if (outcome.source !== 'network') {
+      const status = outcome.info.cacheStatus;
+      return status === undefined
+        ? outcome
+        : { ...outcome, info: { ...outcome.info, cacheStatus: `${status}; collapsed` } };
+    }
     const nowMs = this.clock();
     const key = outcome.info.cacheKey;
     const expiresAt = outcome.info.expires === null ? null : outcome.info.expires.getTime();
@@ -510,11 +843,10 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       expiresAt,
       nowMs,
     );
-    return {
-      source: 'cache',
-      entry,
-      info: key === undefined ? uncachedInfo(nowMs) : this.#info(key, entry, nowMs, false),
-    };
+    const info = key === undefined ? uncachedInfo(nowMs) : this.#info(key, entry, nowMs, false);
+    const status = outcome.info.cacheStatus;
+    if (status !== undefined) info.cacheStatus = `${status}; collapsed`;
+    return { source: 'cache', entry, info };
   }
 
   #revalidateInBackground<R>(
@@ -529,14 +861,15 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
         const response = await send(lookup.headers);
         const outcome = await this.handleResponse(revalidate, response);
         if (outcome.source === 'network' && outcome.body === undefined) outcome.response.discard?.();
+        this.emit('background', { key, url: lookup.ctx.request.url, ok: true, status: response.status });
       } catch (error) {
-        this.report(
-          new ReqcacheError(
-            'ERR_REVALIDATION',
-            `Background revalidation of ${lookup.ctx.request.url} failed`,
-            { cause: error, key },
-          ),
+        const failure = new ReqcacheError(
+          'ERR_REVALIDATION',
+          `Background revalidation of ${redactUrl(lookup.ctx.request.url, this.settings.parsed.ignoredParameters)} failed`,
+          { cause: error, key },
         );
+        this.report(failure);
+        this.emit('background', { key, url: lookup.ctx.request.url, ok: false, error: failure });
       }
     })();
     this.#revalidating.set(key, work);
@@ -556,7 +889,12 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       nowMs,
       cacheControl: settings.cacheControl,
       request: ctx.expiration,
-      response: { headers: merged.headers, directives: parseCacheControl(merged.headers['cache-control']) },
+      response: {
+        headers: merged.headers,
+        directives: parseCacheControl(merged.headers['cache-control']),
+        status: merged.status,
+      },
+      requestedAt: ctx.requestedAt,
     });
     merged.expiresAt = expiration.store ? expiration.expiresAt : nowMs;
     if (!settings.readOnly && !settings.disabled && notModifiedChangesEntry(entry, merged)) {
@@ -583,7 +921,10 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       status: response.status,
       statusText: response.statusText,
       headers: redactHeaders(
-        storedHeaders(response.headers, body, response.decoded !== false && ctx.method !== 'HEAD'),
+        withoutSetCookie(
+          storedHeaders(response.headers, body, response.decoded !== false && ctx.method !== 'HEAD'),
+          ignored,
+        ),
         ignored,
       ),
       body,
@@ -637,33 +978,64 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return nowMs < entry.expiresAt + offsetMs;
   }
 
-  /** RFC 9111 §5.2.2.2: with cacheControl, `must-revalidate` forbids serving stale (max-stale aside). */
+  /**
+   * RFC 9111 §5.2.2.2: with cacheControl, `must-revalidate` forbids serving stale (max-stale aside).
+   * `proxy-revalidate` (§5.2.2.8) is for shared caches only: ignored.
+   */
   #mustRevalidateWhenStale(ctx: RequestContext, entry: CacheEntry): boolean {
     if (!ctx.settings.cacheControl) return false;
-    const directives = parseCacheControl(entry.headers['cache-control']);
-    return directives.mustRevalidate === true || directives.proxyRevalidate === true;
+    return parseCacheControl(entry.headers['cache-control']).mustRevalidate === true;
+  }
+
+  /**
+   * RFC 9111 §5.2.1.1, cacheControl mode only: a request `max-age=N` refuses a stored response whose
+   * current age is above N seconds — unless it is a fresh `immutable` response (RFC 8246).
+   */
+  #tooOld(ctx: RequestContext, entry: CacheEntry, nowMs: number): boolean {
+    const maxAge = ctx.requestDirectives.maxAge;
+    if (!ctx.settings.cacheControl || maxAge === undefined) return false;
+    if (currentAgeMs(entry, nowMs) <= maxAge * 1000) return false;
+    return !isFreshImmutable(ctx, entry, nowMs);
   }
 
   /** Whether a usable stored response must still be revalidated before use. */
   #mustRevalidate(ctx: RequestContext, entry: CacheEntry, hasValidators: boolean): boolean {
     const { settings, options, requestDirectives } = ctx;
-    if (hasValidators && (options.refresh || settings.alwaysRevalidate || requestDirectives.maxAge === 0))
+    // RFC 8246 (cacheControl mode): a fresh immutable response is not revalidated on a refresh, an
+    // alwaysRevalidate or a request max-age; request no-cache and forceRefresh still reach the origin.
+    const immutable = isFreshImmutable(ctx, entry, ctx.requestedAt);
+    if (
+      hasValidators &&
+      !immutable &&
+      (options.refresh || settings.alwaysRevalidate || requestDirectives.maxAge === 0)
+    )
       return true;
-    if (settings.cacheControl) {
-      if (requestDirectives.noCache !== undefined) return true;
-      // RFC 9111 §5.2.2.4: response no-cache ⇒ revalidate before every use (a refetch without validators).
-      const directives = parseCacheControl(entry.headers['cache-control']);
-      if (directives.noCache !== undefined) return true;
-      if (
-        getHeader(entry.headers, 'pragma')?.toLowerCase().includes('no-cache') &&
-        entry.headers['cache-control'] === undefined
-      )
-        return true;
-    }
-    return false;
+    return this.#directivesForceValidation(ctx, entry, immutable);
+  }
+
+  /**
+   * cacheControl mode: the request or the stored response forbids using it without validation —
+   * request `no-cache` (or `Pragma: no-cache`), request `max-age=0` (but not for a fresh immutable
+   * response), response `no-cache`.
+   */
+  #directivesForceValidation(ctx: RequestContext, entry: CacheEntry, immutable: boolean): boolean {
+    const { settings, requestDirectives } = ctx;
+    if (!settings.cacheControl) return false;
+    if (requestDirectives.noCache !== undefined) return true;
+    // §5.2.1.1: max-age=0 accepts no stored response, even one without a validator (refetched in full).
+    if (requestDirectives.maxAge === 0 && !immutable) return true;
+    // RFC 9111 §5.2.2.4: response no-cache ⇒ revalidate before every use (a refetch without validators).
+    const directives = parseCacheControl(entry.headers['cache-control']);
+    if (directives.noCache !== undefined) return true;
+    return (
+      getHeader(entry.headers, 'pragma')?.toLowerCase().includes('no-cache') === true &&
+      entry.headers['cache-control'] === undefined
+    );
   }
 
   #staleIfErrorMs(ctx: RequestContext, entry: CacheEntry): number {
+    // RFC 9111 §5.2.2.2: must-revalidate forbids a stale response even on an error (cacheControl mode).
+    if (this.#mustRevalidateWhenStale(ctx, entry)) return 0;
     let windowMs = ctx.settings.staleIfErrorMs;
     const fromRequest = ctx.requestDirectives.staleIfError;
     if (fromRequest !== undefined) windowMs = Math.max(windowMs, fromRequest * 1000);
@@ -725,6 +1097,55 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return Math.max(1, entry.expiresAt + extraMs - nowMs);
   }
 
+  /** The info with its `Cache-Status` when the setting is on (the same object otherwise). */
+  #statusInfo(info: CacheInfo, params: CacheStatusParams): CacheInfo {
+    const name = this.settings.parsed.cacheStatus;
+    if (name === undefined) return info;
+    info.cacheStatus = formatCacheStatus(name, params);
+    return info;
+  }
+
+  #withStatus<R>(outcome: Outcome<R>, params: CacheStatusParams): Outcome<R> {
+    if (this.settings.parsed.cacheStatus === undefined) return outcome;
+    return { ...outcome, info: this.#statusInfo({ ...outcome.info }, params) };
+  }
+
+  /**
+   * RFC 9111 §4.3.5 (cacheControl mode): a 200 answer to HEAD freshens the stored GET response when
+   * their validators (and `Content-Length`) agree — its headers updated as a 304 would (§3.2) — and
+   * makes it stale when they differ.
+   */
+  async #updateFromHead(ctx: RequestContext, response: NetworkResponse<unknown>): Promise<void> {
+    const settings = this.settings.parsed;
+    if (!settings.cacheControl || settings.readOnly || settings.disabled || response.status !== 200) return;
+    const stored = await this.cache.read(
+      this.createKey({ method: 'GET', url: ctx.request.url, headers: ctx.request.headers }),
+    );
+    if (stored === undefined || stored.entry.request.method !== 'GET') return;
+    const nowMs = this.clock();
+    const { entry, key } = stored;
+    let updated: CacheEntry;
+    if (headMatchesStored(entry, response.headers)) {
+      updated = mergeNotModified(entry, response.headers, entry.expiresAt, ctx.requestedAt, nowMs);
+      const expiration = computeExpiration({
+        nowMs,
+        cacheControl: true,
+        request: ctx.expiration,
+        response: {
+          headers: updated.headers,
+          directives: parseCacheControl(updated.headers['cache-control']),
+          status: updated.status,
+        },
+        requestedAt: ctx.requestedAt,
+      });
+      updated.expiresAt = expiration.store ? expiration.expiresAt : nowMs;
+    } else {
+      if (isEntryExpired(entry, nowMs)) return;
+      updated = { ...entry, expiresAt: nowMs };
+    }
+    if (notModifiedChangesEntry(entry, updated)) await this.cache.write(key, updated);
+  }
+
   #info(key: string, entry: CacheEntry, nowMs: number, revalidated: boolean, fromCache = true): CacheInfo {
     return {
       fromCache,
@@ -760,6 +1181,116 @@ function storedHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: bool
     out['content-length'] = String(body.byteLength);
   }
   return out;
+}
+
+/** Body bytes plus header names and values: what `maxEntryBytes` limits. */
+function entrySize(headers: ResponseHeaders, body: Uint8Array): number {
+  let size = body.byteLength;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    size += name.length;
+    for (const item of Array.isArray(value) ? value : [value]) size += Buffer.byteLength(item);
+  }
+  return size;
+}
+
+/** `Set-Cookie` is left out of stored responses when it is an ignored parameter (the default). */
+function withoutSetCookie(headers: ResponseHeaders, ignored: readonly string[]): ResponseHeaders {
+  const name = Object.keys(headers).find((header) => header.toLowerCase() === 'set-cookie');
+  if (name === undefined || !ignored.some((item) => item.toLowerCase() === 'set-cookie')) return headers;
+  const out: ResponseHeaders = { ...headers };
+  delete out[name];
+  return out;
+}
+
+const COUNTS_ZERO = Object.freeze({ hits: 0, misses: 0, stale: 0, revalidated: 0, stored: 0, errors: 0 });
+
+/** Which counter of `stats()` each decision event increments. */
+const COUNTERS = {
+  hit: 'hits',
+  miss: 'misses',
+  stale: 'stale',
+  revalidated: 'revalidated',
+  stored: 'stored',
+} as const;
+
+/** What the decision events carry, as the debug log reads it. */
+interface DecisionPayload {
+  key: string;
+  url: string;
+  reason?: string;
+  expires?: Date | null;
+}
+
+/** The start of a key, enough to tell entries apart in a log line. */
+function shortKey(key: string): string {
+  return key.length > 12 ? key.slice(0, 12) : key;
+}
+
+/**
+ * RFC 9111 §4 / §5.1 (cacheControl mode): a stored response served without validation carries an `Age`
+ * header with its current age in seconds. A copy: the stored entry keeps the `Age` it arrived with.
+ */
+function withAge(ctx: RequestContext, entry: CacheEntry, nowMs: number): CacheEntry {
+  if (!ctx.settings.cacheControl) return entry;
+  const age = String(Math.floor(currentAgeMs(entry, nowMs) / 1000));
+  return { ...entry, headers: { ...entry.headers, age } };
+}
+
+/** How many recently ended flights are remembered for lookups already under way. */
+const RECENT_FLIGHTS = 64;
+
+/** Methods that never invalidate (RFC 9110 §9.2.1 safe methods). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** A fresh response marked `immutable` (RFC 8246), in cacheControl mode. */
+function isFreshImmutable(ctx: RequestContext, entry: CacheEntry, nowMs: number): boolean {
+  return (
+    ctx.settings.cacheControl &&
+    !isEntryExpired(entry, nowMs) &&
+    parseCacheControl(entry.headers['cache-control']).immutable === true
+  );
+}
+
+/** The absolute URL of a `Location` / `Content-Location` value when it is on the request's origin. */
+function sameOriginTarget(value: string | undefined, base: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    const target = new URL(value.trim(), base);
+    return target.origin === new URL(base).origin ? target.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ttlParam(expiresAt: number | null, nowMs: number): { ttl?: number } {
+  const ttl = ttlSeconds(expiresAt, nowMs);
+  return ttl === undefined ? {} : { ttl };
+}
+
+/** The `Cache-Status` of a request that went to the network, from the lookup and the outcome. */
+function forwardStatus(
+  lookup: Lookup,
+  outcome: Outcome<unknown>,
+  status: number,
+  nowMs: number,
+): CacheStatusParams {
+  if (lookup.state === 'bypass') return { fwd: lookup.forward ?? 'bypass' };
+  if (lookup.state === 'fresh' || lookup.state === 'not-cached') return { fwd: 'bypass' };
+  const fwd = lookup.ctx.forward ?? (lookup.state === 'miss' ? 'miss' : 'stale');
+  if (outcome.source === 'cache' && !outcome.info.revalidated) {
+    // The stored response served instead of an error status (stale-if-error).
+    return {
+      fwd: 'stale',
+      fwdStatus: status,
+      ...ttlParam(outcome.entry.expiresAt, nowMs),
+      detail: 'stale-if-error',
+    };
+  }
+  const params: CacheStatusParams = { fwd };
+  if (lookup.state !== 'miss') params.fwdStatus = status;
+  if (outcome.source === 'network' && outcome.info.cacheKey !== undefined) params.stored = true;
+  return params;
 }
 
 function uncachedInfo(nowMs: number): CacheInfo {

@@ -53,7 +53,22 @@ export interface KeyOptions {
    * @default ''
    */
   serializerName?: string;
+  /**
+   * Keep responses to requests with credentials apart per credential: the SHA-256 of the value of each
+   * credential header present (`Authorization`, `Proxy-Authorization`, `Cookie`, and every header named
+   * in `ignoredParameters`) is mixed into the key's hashed input. Never the value itself: the key is a
+   * SHA-256 of that input. Requests without credential headers get the same key either way.
+   * @default false (the engine passes its `separateCredentials` setting, default true)
+   */
+  separateCredentials?: boolean;
 }
+
+/** Request headers that always count as credentials for {@link KeyOptions.separateCredentials}. */
+export const CREDENTIAL_HEADERS: readonly string[] = Object.freeze([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]);
 
 /** Value that replaces ignored parameters in keys (same text as `REDACTED` in `redact.ts`). */
 const REDACTED_VALUE = 'REDACTED';
@@ -577,12 +592,51 @@ export function createKey(request: KeyRequest, options: KeyOptions): string {
     request.body === undefined
       ? ''
       : normalizeBody(request.body, request.headers['content-type'], options.ignoredParameters);
+  const credentials = options.separateCredentials
+    ? credentialDigests(request.headers, options.ignoredParameters)
+    : '';
+  // Only requests with credentials get the extra part (and another format tag): other keys are unchanged.
+  const format =
+    credentials === '' ? KEY_FORMAT : `${KEY_FORMAT}+credentials\n${credentials.length}:${credentials}`;
   const head =
-    `${KEY_FORMAT}\n${method.length}:${method}\n${url.length}:${url}\n` +
+    `${format}\n${method.length}:${method}\n${url.length}:${url}\n` +
     `${headers.length}:${headers}\n${serializer.length}:${serializer}\n`;
   // A string is hashed as its UTF-8 bytes, so string and byte bodies with the same content share a key.
-  if (typeof body === 'string') return hash('sha256', body === '' ? head : head + body, 'hex');
-  return createHash('sha256').update(head).update(body).digest('hex');
+  if (typeof body !== 'string') return createHash('sha256').update(head).update(body).digest('hex');
+  if (body !== '') return hash('sha256', head + body, 'hex');
+  // Requests without a body (most of them) repeat: their digests are remembered, by the exact hashed text.
+  const known = recentDigests.get(head);
+  if (known !== undefined) return known;
+  const digest = hash('sha256', head, 'hex');
+  if (recentDigests.size >= RECENT_DIGESTS) recentDigests.clear();
+  recentDigests.set(head, digest);
+  return digest;
+}
+
+/** How many digests of bodiless requests {@link createKey} remembers (the map is emptied when full). */
+const RECENT_DIGESTS = 4096;
+/** The hashed text of a bodiless request → its SHA-256 hex digest. A pure cache: same input, same key. */
+const recentDigests = new Map<string, string>();
+
+/**
+ * `name=<SHA-256 hex of the value>` lines, sorted, for the credential headers the request carries
+ * ({@link CREDENTIAL_HEADERS} and the names in `ignoredParameters`); `''` when it carries none.
+ * @internal
+ */
+export function credentialDigests(
+  headers: Readonly<Record<string, string>>,
+  ignoredParameters: readonly string[],
+): string {
+  const ignored = compileNames(ignoredParameters).names;
+  const lines: string[] = [];
+  for (const rawName of Object.keys(headers)) {
+    const value = headers[rawName];
+    if (typeof value !== 'string') continue;
+    const name = rawName.toLowerCase();
+    if (!ignored.has(name) && !CREDENTIAL_HEADERS.includes(name)) continue;
+    lines.push(`${name}=${hash('sha256', value, 'hex')}`);
+  }
+  return lines.sort().join('\n');
 }
 
 /**

@@ -3,6 +3,7 @@ import { InvalidOptionError, UnknownOptionError } from './errors.js';
 import { type ExpireAfter, type ParsedExpireAfter, parseExpireAfter } from './expire-after.js';
 import type { KeyOptions, KeyRequest } from './key.js';
 import type { Serializer } from './serializer.js';
+import { isSerializerName, SERIALIZER_FORMATS } from './serializers.js';
 import { type CompiledUrlPattern, compileUrlPatterns } from './url-patterns.js';
 
 /** Names of the built-in backends. */
@@ -28,8 +29,17 @@ export const BACKEND_NAMES: readonly BackendName[] = [
   'postgres',
 ];
 
-/** Names of the built-in serializers. */
-export type SerializerName = 'json';
+/**
+ * Names of the built-in serializers: a format (`json`, `yaml`, `bson`, `msgpack`), optionally followed by
+ * a compression (`+gzip`, `+brotli`, `+zstd`), e.g. `'msgpack+gzip'`. Formats other than JSON need their
+ * optional package (`yaml`, `bson`, `@msgpack/msgpack`); zstd needs Node.js 22.15 or later.
+ */
+export type SerializerName =
+  | 'json'
+  | 'yaml'
+  | 'bson'
+  | 'msgpack'
+  | `${'json' | 'yaml' | 'bson' | 'msgpack'}+${'gzip' | 'brotli' | 'zstd'}`;
 
 /** requests-cache's default `ignored_parameters`: common credentials, never stored and never matched. */
 export const DEFAULT_IGNORED_PARAMETERS: readonly string[] = Object.freeze([
@@ -42,7 +52,14 @@ export const DEFAULT_IGNORED_PARAMETERS: readonly string[] = Object.freeze([
   'access_token',
   'api_key',
   'apikey',
+  // Not in requests-cache's list: a cookie is a credential too. `Cookie` is redacted in stored requests;
+  // `Set-Cookie` is left out of stored responses (a cached response never replays a session cookie).
+  'Cookie',
+  'Set-Cookie',
 ]);
+
+/** The default `maxEntryBytes`: 10 MiB, so an entry (base64 in JSON) stays under MongoDB's 16 MiB document limit. */
+export const DEFAULT_MAX_ENTRY_BYTES = 10 * 1024 * 1024;
 
 /** Every HTTP method, for `allowableMethods` when all requests should be cached. */
 export const ALL_METHODS: readonly string[] = Object.freeze([
@@ -126,6 +143,30 @@ export interface SettingsOptions {
   autoclose?: boolean;
   /** Skip the cache entirely (read and write). Used by `disabled()` scopes. @default false */
   disabled?: boolean;
+  /**
+   * Keep responses to requests that carry credentials apart per credential value: the key of a request
+   * with `Authorization`, `Proxy-Authorization`, `Cookie` or another header named in `ignoredParameters`
+   * includes a SHA-256 of that header's value (never the value itself). `false` shares one entry whatever
+   * the credential, as requests-cache does.
+   * @default true
+   */
+  separateCredentials?: boolean;
+  /**
+   * Responses larger than this (body plus response header names and values, in bytes) are not stored;
+   * they are still returned intact. A `Content-Length` above the limit skips storing without reading the
+   * body. `Infinity` for no limit.
+   * @default DEFAULT_MAX_ENTRY_BYTES (10 MiB)
+   */
+  maxEntryBytes?: number;
+  /**
+   * Add a `Cache-Status` response header (RFC 9211) to every response: `true` names the cache
+   * `reqcache`, a string gives another name (an RFC 9110 token). For example `reqcache; hit`,
+   * `reqcache; fwd=miss; stored`, `reqcache; fwd=stale; fwd-status=304` (revalidated),
+   * `reqcache; hit; fwd=stale` (served stale), `reqcache; fwd=bypass`.
+   * @default false
+   * @example { cacheStatus: true } // or { cacheStatus: 'api-cache' }
+   */
+  cacheStatus?: boolean | string;
 }
 
 /** Everything a cached client takes: one object, the same names in every adapter. */
@@ -143,6 +184,22 @@ export interface CacheOptions extends SettingsOptions {
   cacheName?: string;
   /** Passed to the backend: connection URL, busy timeout, … @default {} */
   backendOptions?: Record<string, unknown>;
+  /**
+   * Size bound: at most this many stored values, the least recently read or written evicted first.
+   * A redirect hop counts as one (small) value beside the response it leads to. Works on every backend
+   * but a `Keyv` instance; on SQLite the order survives restarts (see `BoundedStore`).
+   * @default undefined (no bound)
+   * @example { maxEntries: 10_000 }
+   */
+  maxEntries?: number;
+  /**
+   * Size bound in bytes of stored values (Keyv's text of each serialized response, so a little more
+   * than the response), the least recently read or written evicted first; a response larger than the
+   * bound is not stored. Works on every backend but a `Keyv` instance.
+   * @default undefined (no bound)
+   * @example { maxBytes: 100 * 1024 * 1024 }
+   */
+  maxBytes?: number;
   /** How entries are encoded: a built-in name or a `Serializer` / `SerializerPipeline`. @default 'json' */
   serializer?: SerializerName | Serializer;
   /** The clock, for tests: returns epoch milliseconds. @default Date.now */
@@ -184,6 +241,15 @@ export interface ParsedSettings {
   onlyIfCached: boolean;
   autoclose: boolean;
   disabled: boolean;
+  separateCredentials: boolean;
+  maxEntryBytes: number;
+  /** The name to put in `Cache-Status`, or undefined when the header is off. */
+  cacheStatus: string | undefined;
+  /**
+   * True when the user set `expireAfter` (at construction or at run time) rather than leaving the
+   * default: in `cacheControl` mode, heuristic freshness (RFC 9111 §4.2.2) applies only when false.
+   */
+  expireAfterExplicit: boolean;
 }
 
 /** Per-request options after validation. @internal */
@@ -212,6 +278,9 @@ const SETTING_NAMES = [
   'onlyIfCached',
   'autoclose',
   'disabled',
+  'separateCredentials',
+  'maxEntryBytes',
+  'cacheStatus',
 ] as const satisfies readonly (keyof SettingsOptions)[];
 
 const OPTION_NAMES: readonly string[] = [
@@ -219,6 +288,8 @@ const OPTION_NAMES: readonly string[] = [
   'backend',
   'cacheName',
   'backendOptions',
+  'maxEntries',
+  'maxBytes',
   'serializer',
   'clock',
 ];
@@ -250,7 +321,13 @@ const SETTING_DEFAULTS: Required<{ [K in SettingName]: SettingsOptions[K] }> = {
   onlyIfCached: false,
   autoclose: true,
   disabled: false,
+  separateCredentials: true,
+  maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
+  cacheStatus: false,
 };
+
+/** The `Cache-Status` name when the header is on: `true` is `reqcache`. */
+export const DEFAULT_CACHE_STATUS_NAME = 'reqcache';
 
 function checkBoolean(option: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new InvalidOptionError(option, value, 'true or false');
@@ -349,6 +426,20 @@ function parseSetting<K extends SettingName>(name: K, value: unknown): unknown {
     case 'staleIfError':
     case 'staleWhileRevalidate':
       return checkWindow(name, value);
+    case 'maxEntryBytes':
+      if (
+        typeof value !== 'number' ||
+        !(value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value > 0))
+      ) {
+        throw new InvalidOptionError(name, value, 'a positive whole number of bytes, or Infinity');
+      }
+      return value;
+    case 'cacheStatus':
+      if (value === false) return undefined;
+      if (value === true) return DEFAULT_CACHE_STATUS_NAME;
+      if (typeof value !== 'string' || !TOKEN.test(value))
+        throw new InvalidOptionError(name, value, 'true, false or a cache name (a token such as "my-cache")');
+      return value;
     default:
       return checkBoolean(name, value);
   }
@@ -371,6 +462,9 @@ const PARSED_FIELD: Record<SettingName, keyof ParsedSettings> = {
   onlyIfCached: 'onlyIfCached',
   autoclose: 'autoclose',
   disabled: 'disabled',
+  separateCredentials: 'separateCredentials',
+  maxEntryBytes: 'maxEntryBytes',
+  cacheStatus: 'cacheStatus',
 };
 
 /**
@@ -394,6 +488,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
       parsed[PARSED_FIELD[name]] = parseSetting(name, value);
       this.#values[name] = value;
     }
+    parsed['expireAfterExplicit'] = options.expireAfter !== undefined;
     this.#parsed = parsed as unknown as ParsedSettings;
   }
 
@@ -407,6 +502,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     const parsed = parseSetting(name, actual);
     (this.#parsed as unknown as Record<string, unknown>)[PARSED_FIELD[name]] = parsed;
     this.#values[name] = actual;
+    if (name === 'expireAfter') this.#parsed.expireAfterExplicit = value !== undefined;
   }
 
   get expireAfter(): ExpireAfter {
@@ -505,6 +601,25 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
   set disabled(value: boolean) {
     this.#set('disabled', value);
   }
+  get separateCredentials(): boolean {
+    return this.#parsed.separateCredentials;
+  }
+  set separateCredentials(value: boolean) {
+    this.#set('separateCredentials', value);
+  }
+  get maxEntryBytes(): number {
+    return this.#parsed.maxEntryBytes;
+  }
+  set maxEntryBytes(value: number) {
+    this.#set('maxEntryBytes', value);
+  }
+
+  get cacheStatus(): boolean | string {
+    return this.#values.cacheStatus as boolean | string;
+  }
+  set cacheStatus(value: boolean | string) {
+    this.#set('cacheStatus', value);
+  }
 
   /** The settings that differ from the defaults, like requests-cache's `repr(settings)`. */
   toJSON(): Partial<SettingsOptions> {
@@ -539,6 +654,8 @@ export interface NormalizedOptions {
   backend: BackendName | Keyv | KeyvStoreAdapter;
   cacheName: string;
   backendOptions: Record<string, unknown>;
+  /** `maxEntries` / `maxBytes`, those given. */
+  bounds: { maxEntries?: number; maxBytes?: number };
   serializer: SerializerName | Serializer;
   clock: () => number;
   settings: CacheSettings;
@@ -581,8 +698,12 @@ export function normalizeOptions(options: CacheOptions = {}): NormalizedOptions 
   }
   const serializer = options.serializer ?? 'json';
   if (typeof serializer === 'string') {
-    if (serializer !== 'json')
-      throw new InvalidOptionError('serializer', serializer, '"json" or a Serializer object');
+    if (!isSerializerName(serializer))
+      throw new InvalidOptionError(
+        'serializer',
+        serializer,
+        `${SERIALIZER_FORMATS.map((format) => `"${format}"`).join(', ')} (optionally with "+gzip", "+brotli" or "+zstd"), or a Serializer object`,
+      );
   } else if (
     typeof serializer !== 'object' ||
     serializer === null ||
@@ -596,10 +717,30 @@ export function normalizeOptions(options: CacheOptions = {}): NormalizedOptions 
       '"json" or an object with name, dumps() and loads()',
     );
   }
+  const bounds: { maxEntries?: number; maxBytes?: number } = {};
+  for (const name of ['maxEntries', 'maxBytes'] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+      throw new InvalidOptionError(
+        name,
+        value,
+        name === 'maxBytes' ? 'a positive integer (bytes)' : 'a positive integer',
+      );
+    bounds[name] = value;
+  }
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function')
     throw new InvalidOptionError('clock', clock, 'a function returning epoch milliseconds');
-  return { backend, cacheName, backendOptions, serializer, clock, settings: new CacheSettings(options) };
+  return {
+    backend,
+    cacheName,
+    backendOptions,
+    bounds,
+    serializer,
+    clock,
+    settings: new CacheSettings(options),
+  };
 }
 
 /** Validates per-request options (`init.cacheOptions`, `config.cache`, `context.cache`). */

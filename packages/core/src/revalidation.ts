@@ -60,3 +60,44 @@ export function notModifiedChangesEntry(before: CacheEntry, after: CacheEntry): 
   }
   return false;
 }
+
+/**
+ * RFC 9111 §4.3.5: whether a 200 answer to HEAD describes the stored GET response — every validator
+ * it carries (`ETag`, `Last-Modified`) equals the stored one, and so does its `Content-Length` when it
+ * has one (compared with the stored body's length).
+ */
+export function headMatchesStored(entry: CacheEntry, headHeaders: Readonly<ResponseHeaders>): boolean {
+  for (const name of ['etag', 'last-modified']) {
+    const value = getHeader(headHeaders, name);
+    if (value !== undefined && value !== getHeader(entry.headers, name)) return false;
+  }
+  const length = getHeader(headHeaders, 'content-length');
+  return length === undefined || Number(length) === entry.body.byteLength;
+}
+
+/**
+ * RFC 9111 §4.3.4: whether a 304 can update this stored response — no validator it carries contradicts
+ * the stored one: a strong `ETag` must equal the stored `ETag`, a weak one must match it weakly, a
+ * `Last-Modified` (without `ETag`) must equal the stored one. A 304 without validators answers the
+ * conditional request made from this response, so it matches.
+ */
+export function notModifiedMatches(
+  entry: CacheEntry,
+  notModifiedHeaders: Readonly<ResponseHeaders>,
+): boolean {
+  const etag = getHeader(notModifiedHeaders, 'etag')?.trim();
+  const storedEtag = getHeader(entry.headers, 'etag')?.trim();
+  if (etag !== undefined) {
+    if (storedEtag === undefined) return false;
+    if (!etag.startsWith('W/')) return etag === storedEtag;
+    return opaqueTag(etag) === opaqueTag(storedEtag);
+  }
+  const lastModified = getHeader(notModifiedHeaders, 'last-modified');
+  if (lastModified !== undefined) return lastModified === getHeader(entry.headers, 'last-modified');
+  return true;
+}
+
+/** An entity tag without its weakness indicator (RFC 9110 §8.8.3.2, weak comparison). */
+function opaqueTag(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
+}

@@ -37,16 +37,34 @@ export type AnyStage = Stage<any, any>;
 export class SerializerPipeline implements Serializer {
   readonly name: string;
   readonly stages: readonly AnyStage[];
+  /** Recently decoded entries by the text they were decoded from (only for deterministic built-in pipelines). */
+  readonly #memo: DecodeMemo | undefined;
 
-  constructor(stages: readonly AnyStage[], name?: string) {
+  /**
+   * @param stages Run in order on write, in reverse on read.
+   * @param name The pipeline's name (part of every cache key); the stages' names joined with `+` by default.
+   * @param options `memoize`: keep recently decoded entries by the exact text they were read from, so reading
+   *   the same stored text again costs a copy instead of a decode (for pipelines whose `loads` is a pure
+   *   function of its input; each read still returns its own copy of the entry). @default false
+   */
+  constructor(stages: readonly AnyStage[], name?: string, options: { memoize?: boolean } = {}) {
     if (stages.length === 0) throw new TypeError('SerializerPipeline needs at least one stage');
     this.stages = [...stages];
     this.name = name ?? this.stages.map((stage, i) => stage.name ?? `stage${i}`).join('+');
+    this.#memo = options.memoize ? new DecodeMemo(MEMO_MAX_ENTRIES, MEMO_MAX_CHARS) : undefined;
+  }
+
+  /** True when this pipeline keeps recently decoded entries (see the constructor's `memoize`). */
+  get memoizes(): boolean {
+    return this.#memo !== undefined;
   }
 
   dumps(entry: CacheEntry): string | Uint8Array {
     let value: unknown = entry;
     try {
+      if (this.stages.length === 2 && this.stages[0] === entryStage && this.stages[1] === jsonStage) {
+        return entryJson(entry);
+      }
       for (const stage of this.stages) value = stage.dumps(value);
     } catch (error) {
       throw new ReqcacheError('ERR_CACHE_SERIALIZE', `Serializer "${this.name}" could not write the entry`, {
@@ -63,6 +81,18 @@ export class SerializerPipeline implements Serializer {
   }
 
   loads(data: string | Uint8Array): CacheEntry {
+    const memo = typeof data === 'string' ? this.#memo : undefined;
+    if (memo !== undefined) {
+      const known = memo.get(data as string);
+      if (known !== undefined) return copyEntry(known);
+    }
+    const entry = this.#decode(data);
+    // The memo keeps its own copy: the caller may change the entry it gets.
+    if (memo !== undefined) memo.set(data as string, copyEntry(entry));
+    return entry;
+  }
+
+  #decode(data: string | Uint8Array): CacheEntry {
     let value: unknown = data;
     try {
       for (let i = this.stages.length - 1; i >= 0; i--) value = this.stages[i]!.loads(value);
@@ -141,8 +171,115 @@ export const jsonStage: Stage<unknown, string> = {
   },
 };
 
-/** The default serializer: JSON text, bodies as base64. */
-export const jsonSerializer: Serializer = new SerializerPipeline([entryStage, jsonStage], 'json');
+/**
+ * The serializer one cache should use: a memoizing pipeline (the default `json` one is) gets a memo of
+ * its own, so that several caches in one process do not evict each other's decoded entries; any other
+ * serializer is returned as it is.
+ * @internal
+ */
+export function withOwnMemo(serializer: Serializer): Serializer {
+  return serializer instanceof SerializerPipeline && serializer.memoizes
+    ? new SerializerPipeline(serializer.stages, serializer.name, { memoize: true })
+    : serializer;
+}
+
+/** At most this many decoded entries are memoized per pipeline… */
+const MEMO_MAX_ENTRIES = 1024;
+/** …and at most this much stored text plus body bytes (128 MiB). */
+const MEMO_MAX_CHARS = 128 * 1024 * 1024;
+/** Texts up to this length are their own memo key. */
+const MEMO_FULL_KEY = 16_383;
+/** How many trailing characters of a longer text make its memo key with its length (in the JSON form: URLs and instants). */
+const MEMO_TAIL = 160;
+
+/**
+ * Decoded entries by the exact text they were decoded from, least recently used first. Looked up by the
+ * text's length and tail (cheap to hash, distinct for distinct entries in practice) and confirmed by
+ * comparing the whole text (a pointer comparison when the store hands back the very string it keeps, as
+ * the memory store does). An entry is only ever found again for identical stored text, so deletes,
+ * expiry and rewrites are the store's business as before: the memo never answers without a store read.
+ */
+class DecodeMemo {
+  readonly #items = new Map<string, { data: string; entry: CacheEntry; size: number }>();
+  #size = 0;
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxSize: number,
+  ) {}
+
+  get(data: string): CacheEntry | undefined {
+    const id = memoId(data);
+    const item = this.#items.get(id);
+    if (item === undefined || item.data !== data) return undefined;
+    // Most recently used last.
+    this.#items.delete(id);
+    this.#items.set(id, item);
+    return item.entry;
+  }
+
+  set(data: string, entry: CacheEntry): void {
+    const size = data.length + entry.body.byteLength;
+    if (size > this.maxSize / 8) return;
+    const id = memoId(data);
+    const previous = this.#items.get(id);
+    if (previous !== undefined) {
+      this.#items.delete(id);
+      this.#size -= previous.size;
+    }
+    this.#items.set(id, { data, entry, size });
+    this.#size += size;
+    while (this.#items.size > this.maxEntries || this.#size > this.maxSize) {
+      const oldest = this.#items.keys().next();
+      if (oldest.done) break;
+      this.#size -= this.#items.get(oldest.value)!.size;
+      this.#items.delete(oldest.value);
+    }
+  }
+}
+
+function memoId(data: string): string {
+  // V8 hashes strings up to 16 383 characters in full (once per string: free when the store hands back the
+  // string it keeps) and longer ones by their length alone, so long texts are told apart by their tail.
+  return data.length <= MEMO_FULL_KEY ? data : `${data.length}:${data.slice(-MEMO_TAIL)}`;
+}
+
+/** A deep copy of an entry: its own body bytes, header lists, request and history. */
+function copyEntry(entry: CacheEntry): CacheEntry {
+  const request: StoredRequest = {
+    method: entry.request.method,
+    url: entry.request.url,
+    headers: { ...entry.request.headers },
+  };
+  if (entry.request.body !== undefined) request.body = entry.request.body.slice();
+  const headers: Record<string, string | string[]> = {};
+  for (const name of Object.keys(entry.headers)) {
+    const value = entry.headers[name]!;
+    headers[name] = typeof value === 'string' ? value : [...value];
+  }
+  return {
+    ...entry,
+    headers,
+    body: entry.body.slice(),
+    request,
+    history: entry.history.map((hop) => ({ url: hop.url, status: hop.status })),
+  };
+}
+
+/**
+ * `entryStage` then `jsonStage` in one step: the document is stringified without its body, which is appended
+ * as the last member. Base64 never needs JSON escaping, so the (large) body text is not scanned a second time.
+ */
+function entryJson(entry: CacheEntry): string {
+  const { body, ...rest } = entryStage.dumps(entry);
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"body":"${body}"}`;
+}
+
+/** The default serializer: JSON text, bodies as base64 (recently read entries memoized, see {@link SerializerPipeline}). */
+export const jsonSerializer: Serializer = new SerializerPipeline([entryStage, jsonStage], 'json', {
+  memoize: true,
+});
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 

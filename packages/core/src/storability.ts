@@ -1,4 +1,6 @@
 import type { CacheDirectives } from './cache-control.js';
+import type { ResponseHeaders } from './headers.js';
+import { type RfcNotStorableReason, rfcNotStorable } from './heuristic.js';
 import type { ParsedSettings } from './options.js';
 
 /** Why a response is not written to the cache. */
@@ -11,7 +13,8 @@ export type NotStorableReason =
   | 'response-no-store'
   | 'filter'
   | 'do-not-cache'
-  | 'expired-without-validator';
+  | 'expired-without-validator'
+  | RfcNotStorableReason;
 
 /** Whether a response may be written, and why not. */
 export type Storability = { store: true } | { store: false; reason: NotStorableReason };
@@ -36,6 +39,11 @@ const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-m
  * Whether a response may be stored, checked before its body is read: the settings (`disabled`,
  * `readOnly`, `allowableMethods`, `allowableCodes`), request `no-store`, and response `no-store`,
  * which is never written whatever the settings (a deliberate departure from requests-cache).
+ *
+ * With `cacheControl` on, RFC 9111 §3 applies on top of `allowableCodes` (which still decides first):
+ * no 206 or 304, `must-understand` only for understood statuses, and a status that is not heuristically
+ * cacheable needs explicit freshness, `public` or `private` (see {@link rfcNotStorable}). `private` and
+ * `public` otherwise change nothing: reqcache is a private cache.
  */
 export function checkStorable(input: {
   method: string;
@@ -43,7 +51,10 @@ export function checkStorable(input: {
   status: number;
   requestDirectives: CacheDirectives;
   responseDirectives: CacheDirectives;
-  settings: Pick<ParsedSettings, 'disabled' | 'readOnly' | 'allowableCodes' | 'allowableMethods'>;
+  /** The response headers (for `Expires` in `cacheControl` mode). */
+  responseHeaders?: Readonly<ResponseHeaders> | undefined;
+  settings: Pick<ParsedSettings, 'disabled' | 'readOnly' | 'allowableCodes' | 'allowableMethods'> &
+    Partial<Pick<ParsedSettings, 'cacheControl'>>;
 }): Storability {
   const { settings } = input;
   if (settings.disabled) return { store: false, reason: 'disabled' };
@@ -53,5 +64,9 @@ export function checkStorable(input: {
   if (!settings.allowableCodes.has(input.status)) return { store: false, reason: 'status' };
   if (input.requestDirectives.noStore) return { store: false, reason: 'request-no-store' };
   if (input.responseDirectives.noStore) return { store: false, reason: 'response-no-store' };
+  if (settings.cacheControl === true) {
+    const reason = rfcNotStorable(input.status, input.responseHeaders ?? {}, input.responseDirectives);
+    if (reason !== undefined) return { store: false, reason };
+  }
   return { store: true };
 }

@@ -6,6 +6,15 @@ import { type ExpireAfter, parseExpireAfter, resolveExpiresAt } from './expire-a
 import type { KeyRequest } from './key.js';
 import type { Serializer } from './serializer.js';
 
+/** What `#get` returns for a value Keyv itself could not parse (already reported). */
+const CORRUPT: unique symbol = Symbol('corrupt entry');
+
+/** A permission to call the store, from {@link StoreHealth.begin}. @internal */
+export interface StoreTicket {
+  epoch: number;
+  probe: boolean;
+}
+
 /** Alias values (redirect hops → the key of the final response) live beside responses, marked by this prefix. */
 const ALIAS_PREFIX = '@reqcache/alias:';
 
@@ -21,6 +30,97 @@ export interface HttpCacheInit {
   /** The store TTL (ms) for an entry, or undefined for none. */
   ttlFor: (entry: CacheEntry, nowMs: number) => number | undefined;
   autoclose: () => boolean;
+  /** Called when a store that was down answers again (see {@link StoreHealth}). */
+  recovered?: (info: StoreRecovery) => void;
+}
+
+/** What the `storeRecovered` event carries. */
+export interface StoreRecovery {
+  /** How long the store was down (first failure → first successful call), in milliseconds. */
+  downMs: number;
+  /** The store calls skipped while it was down. */
+  skipped: number;
+}
+
+/** First window (ms) during which a failed store is skipped; it doubles after each failed probe. */
+export const STORE_RETRY_INITIAL_MS = 1000;
+/** Longest window (ms) during which a failed store is skipped between two probes. */
+export const STORE_RETRY_MAX_MS = 30_000;
+
+/**
+ * Whether the store is usable. After a store failure the store is "down": the engine skips it (a lookup
+ * is a miss, a response is not written) for a window of {@link STORE_RETRY_INITIAL_MS}, then lets one
+ * call through as a probe; each failed probe doubles the window up to {@link STORE_RETRY_MAX_MS}. The
+ * failure is reported once, when the store goes down, not once per request; the first call that
+ * succeeds afterwards brings it back up (the `storeRecovered` event). Real (monotonic) time, not the
+ * engine's clock: an outage happens in real time. Each cache has one, as `cache.health`.
+ */
+export class StoreHealth {
+  #down = false;
+  #downAt = 0;
+  #retryAt = 0;
+  #windowMs = STORE_RETRY_INITIAL_MS;
+  /** When the store last came back; a store that fails again soon after keeps its longer window. */
+  #upSince = Number.NEGATIVE_INFINITY;
+  #skipped = 0;
+  /** Incremented when the store goes down, so a call started before cannot count as a recovery. */
+  #epoch = 0;
+  readonly #now: () => number;
+
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** True while the store is considered down. */
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /**
+   * Asks to use the store: `undefined` when the call must be skipped (down, inside the window), else a
+   * ticket to pass to {@link succeeded}.
+   */
+  begin(): StoreTicket | undefined {
+    if (!this.#down) return { epoch: this.#epoch, probe: false };
+    const now = this.#now();
+    if (now < this.#retryAt) {
+      this.#skipped++;
+      return undefined;
+    }
+    // This call probes the store; the others wait for the next (longer) window.
+    this.#windowMs = Math.min(this.#windowMs * 2, STORE_RETRY_MAX_MS);
+    this.#retryAt = now + this.#windowMs;
+    return { epoch: this.#epoch, probe: true };
+  }
+
+  /** Records a successful call; returns the recovery when it brought the store back up. */
+  succeeded(ticket: StoreTicket | undefined): StoreRecovery | undefined {
+    if (!this.#down || ticket === undefined || ticket.epoch !== this.#epoch || !ticket.probe)
+      return undefined;
+    const now = this.#now();
+    this.#down = false;
+    this.#upSince = now;
+    const recovery = { downMs: Math.max(0, Math.round(now - this.#downAt)), skipped: this.#skipped };
+    this.#skipped = 0;
+    return recovery;
+  }
+
+  /** Records a failure; returns true when it took the store down (then, and only then, report it). */
+  failed(): boolean {
+    if (this.#down) return false;
+    const now = this.#now();
+    // A store that flaps (fails again soon after coming back, e.g. reads work but writes fail) keeps
+    // backing off instead of starting over at the shortest window.
+    this.#windowMs =
+      now - this.#upSince >= STORE_RETRY_MAX_MS
+        ? STORE_RETRY_INITIAL_MS
+        : Math.min(this.#windowMs * 2, STORE_RETRY_MAX_MS);
+    this.#down = true;
+    this.#epoch++;
+    this.#downAt = now;
+    this.#retryAt = now + this.#windowMs;
+    return true;
+  }
 }
 
 /** Selects stored responses for `filter()` and `delete()`. */
@@ -72,21 +172,38 @@ export interface StoreView<V> {
 export class HttpCache {
   readonly #init: HttpCacheInit;
   readonly keyv: Keyv;
+  /** Store health: after a failure the engine skips the store for a while (see {@link StoreHealth}). */
+  readonly health = new StoreHealth();
 
   constructor(init: HttpCacheInit) {
     this.#init = init;
     this.keyv = init.keyv;
   }
 
+  /** True while the store is considered down (failed, and not yet answering a probe). */
+  get storeDown(): boolean {
+    return this.health.down;
+  }
+
+  /**
+   * Reports a store failure once per outage: the first failure takes the store down and is reported;
+   * failures while it is down are not. @internal
+   */
+  storeFailed(error: ReqcacheError): void {
+    if (this.health.failed()) this.#init.report(error);
+  }
+
   // ---- used by the engine -------------------------------------------------------------------------
 
   /** Reads a response (following a redirect alias); a store or decode failure is reported and is a miss. @internal */
   async read(key: string): Promise<StoredEntry | undefined> {
-    let raw = await this.#get(key);
+    const ticket = this.health.begin();
+    if (ticket === undefined) return undefined;
+    let raw = await this.#get(key, ticket);
     let resolvedKey = key;
     if (typeof raw === 'string' && raw.startsWith(ALIAS_PREFIX)) {
       resolvedKey = raw.slice(ALIAS_PREFIX.length);
-      raw = await this.#get(resolvedKey);
+      raw = await this.#get(resolvedKey, ticket);
       if (typeof raw === 'string' && raw.startsWith(ALIAS_PREFIX)) return undefined;
     }
     if (raw === undefined || raw === null) return undefined;
@@ -99,6 +216,9 @@ export class HttpCache {
     let value: string | Uint8Array;
     try {
       value = this.#init.serializer.dumps(entry);
+      // Keyv keeps Buffers intact but turns a plain Uint8Array into {"0": …}: hand it a Buffer view.
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value))
+        value = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     } catch (error) {
       this.#init.report(
         asReqcacheError(error, 'ERR_CACHE_SERIALIZE', `Could not serialize the response for ${key}`, key),
@@ -107,24 +227,30 @@ export class HttpCache {
     }
     const ttl = this.#init.ttlFor(entry, this.#init.clock());
     if (ttl !== undefined && ttl <= 0) return false;
+    const ticket = this.health.begin();
+    if (ticket === undefined) return false;
     try {
       await this.keyv.set(key, value, ttl);
       for (const alias of aliases) {
         if (alias !== key) await this.keyv.set(alias, ALIAS_PREFIX + key, ttl);
       }
+      this.#succeeded(ticket);
       return true;
     } catch (error) {
-      this.#init.report(storeError(error, `Could not write ${key} to the store`, key));
+      this.storeFailed(storeError(error, `Could not write ${key} to the store`, key));
       return false;
     }
   }
 
-  /** Deletes one key; failures are reported. @internal */
+  /** Deletes one key; failures are reported (once per outage). @internal */
   async remove(key: string): Promise<void> {
+    const ticket = this.health.begin();
+    if (ticket === undefined) return;
     try {
       await this.keyv.delete(key);
+      this.#succeeded(ticket);
     } catch (error) {
-      this.#init.report(storeError(error, `Could not delete ${key} from the store`, key));
+      this.storeFailed(storeError(error, `Could not delete ${key} from the store`, key));
     }
   }
 
@@ -265,7 +391,7 @@ export class HttpCache {
     const expiresAt = resolveExpiresAt(parsed, nowMs);
     if (expiresAt === undefined) return this.delete({ expired: true, invalid: false, olderThan: 0 });
     let count = 0;
-    for (const [key, entry] of await this.#collect()) {
+    for await (const [key, entry] of this.#collect()) {
       if (await this.write(key, { ...entry, expiresAt })) count++;
     }
     return count;
@@ -274,7 +400,7 @@ export class HttpCache {
   /** Recomputes every stored response's key under the current settings (after changing `keyFn` or matching options). */
   async recreateKeys(): Promise<number> {
     let moved = 0;
-    for (const [key, entry] of await this.#collect()) {
+    for await (const [key, entry] of this.#collect()) {
       const newKey = this.#init.createKey({
         method: entry.request.method,
         url: entry.request.url,
@@ -363,16 +489,41 @@ export class HttpCache {
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  async #get(key: string): Promise<unknown> {
+  /** Reads a raw value; a store failure is reported (once per outage) and reads as undefined. */
+  async #get(key: string, ticket?: StoreTicket): Promise<unknown> {
+    let raw: unknown;
     try {
-      return await this.keyv.get(key);
+      raw = await this.keyv.get(key);
     } catch (error) {
-      this.#init.report(storeError(error, `Could not read ${key} from the store`, key));
+      if (error instanceof SyntaxError) {
+        // Keyv could not parse its own envelope: a corrupt entry, not a store failure.
+        this.#init.report(
+          new ReqcacheError(
+            'ERR_CACHE_DESERIALIZE',
+            `Could not decode the stored response ${key}: ${error.message}`,
+            {
+              cause: error,
+              key,
+            },
+          ),
+        );
+        this.#succeeded(ticket);
+        return CORRUPT;
+      }
+      this.storeFailed(storeError(error, `Could not read ${key} from the store`, key));
       return undefined;
     }
+    this.#succeeded(ticket);
+    return raw;
+  }
+
+  #succeeded(ticket: StoreTicket | undefined): void {
+    const recovery = this.health.succeeded(ticket);
+    if (recovery !== undefined) this.#init.recovered?.(recovery);
   }
 
   #decode(key: string, raw: unknown): CacheEntry | undefined {
+    if (raw === CORRUPT) return undefined;
     try {
       if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
         throw new ReqcacheError(
@@ -428,13 +579,25 @@ export class HttpCache {
     }
   }
 
-  /** Decoded entries gathered first, so rewriting them does not disturb the store's iteration. */
-  async #collect(): Promise<Array<[string, CacheEntry]>> {
-    const out: Array<[string, CacheEntry]> = [];
-    for await (const item of this.filter()) {
-      if (!item.invalid) out.push([item.cacheKey, item.entry]);
+  /**
+   * Every decodable response, for rewriting: the keys are gathered first (so rewriting does not disturb
+   * the store's iteration), then each entry is read and decoded one at a time, never all bodies at once.
+   */
+  async *#collect(): AsyncGenerator<[string, CacheEntry]> {
+    const keys: string[] = [];
+    for await (const key of this.keys()) keys.push(key);
+    for (const key of keys) {
+      const raw = await this.#get(key);
+      if (raw === undefined || raw === null || raw === CORRUPT) continue;
+      if (typeof raw === 'string' && raw.startsWith(ALIAS_PREFIX)) continue;
+      let entry: CacheEntry;
+      try {
+        entry = this.#init.serializer.loads(raw as string | Uint8Array);
+      } catch {
+        continue; // undecodable: skipped here, as filter() skips it
+      }
+      yield [key, entry];
     }
-    return out;
   }
 
   async #deleteBatch(keys: string[]): Promise<number> {

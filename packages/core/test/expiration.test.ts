@@ -253,9 +253,15 @@ const ROWS: readonly Row[] = [
     expected: { store: true, expiresAt: NOW, source: 'max-age' },
   },
   {
-    name: 'response immutable → never, beating max-age',
+    name: 'RFC 8246: response immutable with max-age → max-age governs freshness',
     settings: { cacheControl: true, expireAfter: 60 },
     responseHeaders: { 'cache-control': 'max-age=300, immutable' },
+    expected: { store: true, expiresAt: NOW + 300 * SECOND, source: 'max-age' },
+  },
+  {
+    name: 'response immutable without explicit freshness → never (requests-cache)',
+    settings: { cacheControl: true, expireAfter: 60 },
+    responseHeaders: { 'cache-control': 'immutable' },
     expected: { store: true, expiresAt: null, source: 'immutable' },
   },
   {

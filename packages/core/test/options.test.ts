@@ -170,8 +170,11 @@ const BAD_OPTIONS: readonly BadRow[] = [
   {
     option: 'serializer',
     values: [
-      'yaml',
+      'pickle',
       'JSON',
+      'json+',
+      'json+lz4',
+      'gzip',
       42,
       {},
       { name: 'x', dumps: () => '' },

@@ -3,7 +3,7 @@
  *
  * - {@link withCache} wraps a fetch (`globalThis.fetch`, undici's `fetch`, another middleware);
  * - {@link installCache} / {@link uninstallCache} patch `globalThis.fetch` for the whole process.
- * @module
+ * @module @reqcache/fetch
  */
 export type {
   CacheEvents,

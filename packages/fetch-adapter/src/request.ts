@@ -47,37 +47,73 @@ export async function translateRequest(
   input: unknown,
   init: CachedRequestInit | undefined,
 ): Promise<TranslatedRequest> {
-  // Strip reqcache's own fields: the wrapped fetch never sees them (undici rejects unknown cache modes,
-  // and Node's fetch turns some of them into request headers).
-  let rest: Record<string, unknown> | undefined;
-  if (init !== undefined && init !== null) {
-    const { cache: _cache, cacheOptions: _cacheOptions, ...others } = init;
-    rest = others as Record<string, unknown>;
-  }
-  if (isRequestLike(input)) return fromRequest(input, init, rest ?? {});
+  return translateRequestSync(input, init) ?? translateWithBody(input, init);
+}
 
-  let url: string;
-  try {
-    url = input instanceof URL ? input.href : new URL(String(input)).href;
-  } catch (error) {
-    throw new TypeError(`Failed to parse URL from ${String(input)}`, { cause: error });
-  }
+/**
+ * {@link translateRequest} for the common case, a URL without a body, without an `await`; undefined
+ * for a `Request` or a body (those need {@link translateRequest}).
+ * @internal
+ */
+export function translateRequestSync(
+  input: unknown,
+  init: CachedRequestInit | undefined,
+): TranslatedRequest | undefined {
+  if (isRequestLike(input) || (init != null && init.body !== undefined && init.body !== null))
+    return undefined;
+  const url = parseUrl(input);
   const method = (init?.method ?? 'GET').toUpperCase();
   const headers = headersRecord(init?.headers);
-  const rawBody = init?.body;
-  if (rawBody === undefined || rawBody === null) {
-    const forwardInit = init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : rest;
-    return translated(
-      { method, url: withoutFragment(url), headers },
-      input as string | URL,
-      forwardInit,
-      headers,
-      init?.cache,
-      init?.signal,
-    );
+  // reqcache's own fields never reach the wrapped fetch (undici rejects unknown cache modes).
+  const forwardInit =
+    init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : withoutOwnFields(init);
+  return translated(
+    { method, url: withoutFragment(url), headers },
+    input as string | URL,
+    forwardInit,
+    headers,
+    init?.cache,
+    init?.signal,
+  );
+}
+
+/** Recently parsed URL strings → their WHATWG serialization (parsing costs more than the rest of a hit's translation). */
+const parsedUrls = new Map<string, string>();
+
+function parseUrl(input: unknown): string {
+  if (input instanceof URL) return input.href;
+  const text = String(input);
+  const known = parsedUrls.get(text);
+  if (known !== undefined) return known;
+  let href: string;
+  try {
+    href = new URL(text).href;
+  } catch (error) {
+    throw new TypeError(`Failed to parse URL from ${text}`, { cause: error });
   }
+  if (parsedUrls.size >= 512) parsedUrls.clear();
+  parsedUrls.set(text, href);
+  return href;
+}
+
+function withoutOwnFields(init: CachedRequestInit): Record<string, unknown> {
+  const { cache: _cache, cacheOptions: _cacheOptions, ...others } = init;
+  return others as Record<string, unknown>;
+}
+
+async function translateWithBody(
+  input: unknown,
+  init: CachedRequestInit | undefined,
+): Promise<TranslatedRequest> {
+  // Strip reqcache's own fields: the wrapped fetch never sees them (undici rejects unknown cache modes,
+  // and Node's fetch turns some of them into request headers).
+  const rest = init == null ? undefined : withoutOwnFields(init);
+  if (isRequestLike(input)) return fromRequest(input, init, rest ?? {});
+  const url = parseUrl(input);
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const headers = headersRecord(init?.headers);
   checkNoBody(method, true);
-  const { bytes, contentType } = await bodyBytes(rawBody);
+  const { bytes, contentType } = await bodyBytes(init?.body);
   let sendHeaders: unknown = init?.headers;
   if (contentType !== null && headers['content-type'] === undefined) {
     headers['content-type'] = contentType;

@@ -2,7 +2,7 @@
  * The engine's outcome → a `Response` with the cache attributes as own properties.
  * @module
  */
-import { type CacheEntry, type CacheInfo, headerPairs, redactUrl } from '@reqcache/core';
+import { type CacheEntry, type CacheInfo, redactUrl } from '@reqcache/core';
 import type { CachedFetchResponse, FetchResponseLike } from './types.js';
 
 /** Statuses whose responses have no body (the Fetch standard's null body statuses). */
@@ -24,14 +24,19 @@ export function responseFromEntry(
   requestUrl: string,
   ignoredParameters: readonly string[],
 ): { response: Response; location: { url: string; redirected: boolean } } {
-  const response = buildResponse(
-    entry.status,
-    entry.statusText,
-    [...headerPairs(entry.headers)],
-    entry.body,
-    method,
-  );
+  const response = buildResponse(entry.status, entry.statusText, pairsOf(entry.headers), entry.body, method);
   return { response, location: entryLocation(entry, requestUrl, ignoredParameters) };
+}
+
+/** Stored headers as `[name, value]` pairs (a list value gives one pair per item). */
+function pairsOf(headers: CacheEntry['headers']): [string, string][] {
+  const out: [string, string][] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]!;
+    if (typeof value === 'string') out.push([name, value]);
+    else for (const item of value) out.push([name, item]);
+  }
+  return out;
 }
 
 /**
@@ -116,13 +121,15 @@ function validHeaders(pairs: [string, string][]): Headers {
 export function decorate(response: Response, decoration: Decoration): CachedFetchResponse {
   const { info, location, describe } = decoration;
   const nativeClone = response.clone;
+  // Plain assignments for the data fields (cheaper than defining them); the rest stays non-enumerable.
+  const target = response as unknown as Record<string, unknown>;
+  target['fromCache'] = info.fromCache;
+  target['createdAt'] = info.createdAt;
+  target['expires'] = info.expires;
+  target['isExpired'] = info.isExpired;
+  target['revalidated'] = info.revalidated;
+  target['cacheKey'] = info.cacheKey;
   const descriptors: PropertyDescriptorMap = {
-    fromCache: { value: info.fromCache, enumerable: true, configurable: true },
-    createdAt: { value: info.createdAt, enumerable: true, configurable: true },
-    expires: { value: info.expires, enumerable: true, configurable: true },
-    isExpired: { value: info.isExpired, enumerable: true, configurable: true },
-    revalidated: { value: info.revalidated, enumerable: true, configurable: true },
-    cacheKey: { value: info.cacheKey, enumerable: true, configurable: true },
     cacheDescription: { get: describe, enumerable: false, configurable: true },
     toString: { value: describe, writable: true, configurable: true },
     clone: {

@@ -10,7 +10,7 @@ import {
   toResponseHeaders,
 } from '@reqcache/core';
 import { checkCacheMode, optionsForMode } from './cache-mode.js';
-import { translateRequest } from './request.js';
+import { translateRequest, translateRequestSync } from './request.js';
 import {
   type Decoration,
   decorate,
@@ -55,14 +55,19 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
   ): Promise<CachedFetchResponse> => {
     // Validate reqcache's own fields before anything is read or sent.
     const cacheOptions = init?.cacheOptions;
-    if (cacheOptions !== undefined) normalizeRequestOptions(cacheOptions, 'init.cacheOptions');
+    const parsedOptions =
+      cacheOptions === undefined ? undefined : normalizeRequestOptions(cacheOptions, 'init.cacheOptions');
     checkCacheMode(init?.cache);
 
-    const translated = await translateRequest(input, init);
+    // A URL without a body (most requests) is translated without an await.
+    const translated = translateRequestSync(input, init) ?? (await translateRequest(input, init));
     translated.signal?.throwIfAborted();
     const { request } = translated;
     const method = request.method;
-    const requestOptions = await optionsForMode(engine, request, translated.mode, cacheOptions);
+    const requestOptions =
+      translated.mode === undefined
+        ? parsedOptions
+        : await optionsForMode(engine, request, translated.mode, cacheOptions);
 
     const outcome = await engine.request(request, requestOptions, async (extraHeaders) =>
       toNetworkResponse(await translated.send(fetchImpl, extraHeaders), request.url),
@@ -153,6 +158,18 @@ function toFetchResponse(
       break;
   }
   const info = outcome.info;
+  if (info.cacheStatus !== undefined) {
+    try {
+      response.headers.set('cache-status', info.cacheStatus);
+    } catch {
+      // The wrapped fetch's own response has immutable headers: wrap its (still streaming) body.
+      const raw = response;
+      const headers = new Headers(raw.headers);
+      headers.set('cache-status', info.cacheStatus);
+      response = new Response(raw.body, { status: raw.status, statusText: raw.statusText, headers });
+      location ??= { url: raw.url || requestUrl, redirected: raw.redirected };
+    }
+  }
   let description: string | undefined;
   const describe = (): string => {
     description ??= engine.describe(

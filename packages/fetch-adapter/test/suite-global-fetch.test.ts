@@ -5,5 +5,6 @@ import { fetchSuiteClient } from './helpers/suite-client.js';
 
 registerAdapterSuite(test, {
   name: 'fetch (global)',
+  redirectHops: false,
   createClient: (options) => fetchSuiteClient(withCache(globalThis.fetch, options)),
 });

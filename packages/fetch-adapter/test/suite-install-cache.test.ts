@@ -6,6 +6,7 @@ import { fetchSuiteClient } from './helpers/suite-client.js';
 // installCache patches the process-wide fetch: these tests run one at a time (the suite only calls test()).
 registerAdapterSuite(test.serial as TestFn, {
   name: 'fetch (installCache)',
+  redirectHops: false,
   createClient: (options) =>
     fetchSuiteClient(installCache(options), {
       send: (input, init) => globalThis.fetch(input, init),

@@ -6,5 +6,6 @@ import { fetchSuiteClient } from './helpers/suite-client.js';
 
 registerAdapterSuite(test, {
   name: 'fetch (undici)',
+  redirectHops: false,
   createClient: (options) => fetchSuiteClient(withCache(fetch, options)),
 });

@@ -7,6 +7,7 @@
  *
  * const client = got.extend(gotCache({ expireAfter: '1h' }));
  * ```
+ * @module @reqcache/got
  */
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
 import { createPlugin, type GotCachePlugin } from './plugin.js';

@@ -28,15 +28,7 @@ import got, {
   type Response,
 } from 'got';
 import { toCacheRequest } from './request.js';
-import {
-  applyEntryUrl,
-  becomeCached,
-  CachedResponseStream,
-  decorate,
-  entryInfo,
-  notCachedInfo,
-  toBuffer,
-} from './response.js';
+import { applyEntryUrl, becomeCached, CachedResponseStream, decorate, toBuffer } from './response.js';
 
 /** Where the plugin keeps its per-request state in `options.context` (copied along redirects and retries). */
 const STATE = Symbol('reqcache.got');
@@ -63,7 +55,8 @@ interface RequestState {
 
 interface Served {
   info: CacheInfo;
-  description: string;
+  /** Formats the description (once, when first read). */
+  description: () => string;
   entry: CacheEntry | undefined;
 }
 
@@ -218,11 +211,9 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         if (mayLead) lead(options, state, lookup.ctx.key);
         return undefined;
       case 'fresh':
-        return asResponse(
-          serveEntry(options, state, lookup.entry, entryInfo(lookup.key, lookup.entry, engine.clock())),
-        );
+        return asResponse(serveEntry(options, state, lookup.entry, engine.lookupInfo(lookup)));
       case 'not-cached': {
-        const info = notCachedInfo(engine.clock());
+        const info = engine.lookupInfo(lookup);
         return asResponse(serve(options, state, 504, 'Not Cached', {}, new Uint8Array(), info, undefined));
       }
       case 'stale': {
@@ -276,11 +267,25 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       if (served.entry !== undefined) applyEntryUrl(response, served.entry, urlOf(options));
       return response;
     }
-    const outcome = await engine.handleResponse(lookup, toNetworkResponse(response, state.hops, options));
+    let outcome = await engine.handleResponse(lookup, toNetworkResponse(response, state.hops, options));
+    if (outcome.source === 'network' && lookup.state === 'revalidate' && response.statusCode === 304) {
+      // RFC 9111 §4.3.4 (cacheControl mode): this 304 does not validate the stored response (another
+      // validator): ask again without conditions (the conditional headers are already removed).
+      const again = await sendInner(options, undefined);
+      outcome = await engine.handleResponse({ state: 'miss', ctx: lookup.ctx }, again);
+      if (outcome.source === 'network') {
+        const body = outcome.body ?? toUint8Array(again.raw.rawBody);
+        const headers = bodyHeaders(again.headers, body, again.decoded !== false);
+        const { status, statusText } = again;
+        becomeCached(response, { ...lookup.entry, status, statusText, headers, body }, options);
+        (response as unknown as Record<string, unknown>)['isFromCache'] = false;
+      }
+    }
     const target = { method: options.method, url: requestUrl(lookup) };
     switch (outcome.source) {
       case 'network':
       case 'not-cached': {
+        setCacheStatus(response, outcome.info.cacheStatus);
         const size = response.rawBody?.byteLength ?? 0;
         decorate(response, outcome.info, engine.describe(outcome.info, target, response.statusCode, size));
         // An error status may still be retried by got: the waiting requests wait for the final answer.
@@ -291,6 +296,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         // A 304 merged into the stored response, or the stored response served instead of an error status.
         const { entry, info } = outcome;
         becomeCached(response, entry, options);
+        setCacheStatus(response, info.cacheStatus);
         decorate(response, info, engine.describe(info, target, entry.status, entry.body.byteLength));
         const { status, statusText, headers, body } = entry;
         state.flight?.settle({ status, statusText, headers, body, info, entry });
@@ -349,10 +355,17 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     entry: CacheEntry | undefined,
   ): CachedResponseStream {
     const url = urlOf(options);
-    const stream = new CachedResponseStream(status, statusText, headers, body, url);
-    const description = engine.describe(info, { method: options.method, url }, status, body.byteLength);
-    decorate(stream, info, description);
-    state.served = { info, description, entry };
+    const withStatus =
+      info.cacheStatus === undefined ? headers : { ...headers, 'cache-status': info.cacheStatus };
+    const stream = new CachedResponseStream(status, statusText, withStatus, body, url);
+    // The description is formatted only if read: it costs more than the rest of serving a hit.
+    let description: string | undefined;
+    const describe = (): string => {
+      description ??= engine.describe(info, { method: options.method, url }, status, body.byteLength);
+      return description;
+    };
+    decorate(stream, info, describe);
+    state.served = { info, description: describe, entry };
     // A cached answer does not change when asked again: never let got retry it (a cached 5xx, a 504 Not Cached).
     options.retry.limit = 0;
     return stream;
@@ -455,7 +468,12 @@ function sharedFromResponse(response: Response, info: CacheInfo, options: Normal
   const headers = bodyHeaders(toResponseHeaders(response.headers), body, options.decompress);
   // As the engine does for coalesced requests: a stored response counts as served from the cache.
   const shared: CacheInfo =
-    info.cacheKey === undefined ? info : { ...info, fromCache: true, revalidated: false };
+    info.cacheKey === undefined ? { ...info } : { ...info, fromCache: true, revalidated: false };
+  if (shared.cacheStatus !== undefined) {
+    // RFC 9211 `collapsed`: the waiting requests were answered by this one's response.
+    shared.cacheStatus = `${shared.cacheStatus}; collapsed`;
+    headers['cache-status'] = shared.cacheStatus;
+  }
   return {
     status: response.statusCode,
     statusText: response.statusMessage ?? '',
@@ -480,6 +498,13 @@ function bodyHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolea
     out['content-length'] = String(body.byteLength);
   }
   return out;
+}
+
+/** Adds `Cache-Status` (RFC 9211) to a network response, when the setting is on. */
+function setCacheStatus(response: Response, cacheStatus: string | undefined): void {
+  if (cacheStatus === undefined) return;
+  response.headers['cache-status'] = cacheStatus;
+  response.rawHeaders.push('Cache-Status', cacheStatus);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -70,10 +70,27 @@ export function notCachedInfo(nowMs: number): CacheInfo {
   };
 }
 
-/** Puts the cache fields on a response object. @internal */
-export function decorate(target: object, info: CacheInfo, description: string): void {
-  const fields: CacheFields = { ...info, description };
-  Object.assign(target, fields);
+/** Puts the cache fields on a response object; a function `description` is called only when the field is read. @internal */
+export function decorate(target: object, info: CacheInfo, description: string | (() => string)): void {
+  if (typeof description === 'string') {
+    const fields: CacheFields = { ...info, description };
+    Object.assign(target, fields);
+    return;
+  }
+  Object.assign(target, info);
+  // Formatted when first read (an own, enumerable field all the same).
+  let text: string | undefined;
+  Object.defineProperty(target, 'description', {
+    get: () => {
+      text ??= description();
+      return text;
+    },
+    set: (value: string) => {
+      text = value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**
