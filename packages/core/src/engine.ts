@@ -45,7 +45,7 @@ import {
   notModifiedChangesEntry,
   notModifiedMatches,
 } from './revalidation.js';
-import type { Serializer } from './serializer.js';
+import { type Serializer, withOwnMemo } from './serializer.js';
 import { serializerByName } from './serializers.js';
 import { checkStorable, isMethodAllowed } from './storability.js';
 import { HttpCache, type StoreRecovery } from './store.js';
@@ -263,7 +263,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     this.clock = normalized.clock;
     this.serializer =
       typeof normalized.serializer === 'string'
-        ? serializerByName(normalized.serializer)
+        ? // A decode memo of this cache's own: caches in one process do not evict each other's entries.
+          withOwnMemo(serializerByName(normalized.serializer))
         : normalized.serializer;
     const opened = openBackend(
       normalized.backend,

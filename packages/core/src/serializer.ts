@@ -185,8 +185,8 @@ export function withOwnMemo(serializer: Serializer): Serializer {
 
 /** At most this many decoded entries are memoized per pipeline… */
 const MEMO_MAX_ENTRIES = 1024;
-/** …and at most this much stored text plus body bytes (128 MiB). */
-const MEMO_MAX_CHARS = 128 * 1024 * 1024;
+/** …and at most this much stored text plus body bytes (64 MiB). */
+const MEMO_MAX_CHARS = 64 * 1024 * 1024;
 /** Texts up to this length are their own memo key. */
 const MEMO_FULL_KEY = 16_383;
 /** How many trailing characters of a longer text make its memo key with its length (in the JSON form: URLs and instants). */

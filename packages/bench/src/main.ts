@@ -1,0 +1,292 @@
+/**
+ * `pnpm bench`: reqcache against every peer and against the floor, side by side, in one process.
+ *
+ * Flags: `--quick` (a fast run), `--only=fetch,got,axios`, `--payload=json-1k,bin-100k`,
+ * `--kinds=uncached,hit,miss,revalidate,peer,floor`, `--stores=memory,sqlite,redis`,
+ * `--no-scale`, `--no-rows`, `--no-redis`, `--rounds=N`, `--batch=N`, `--scale=1000,100000`.
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  buildRows,
+  type ClientName,
+  type Row,
+  type RowContext,
+  type RowKind,
+  removeTempDir,
+  type StoreName,
+  tempDir,
+} from './clients.js';
+import { type PayloadName, startOrigin } from './origin.js';
+import { type BenchResult, evaluateTargets, type RowResult, type ScaleResult, toMarkdown } from './report.js';
+import { buildScaleRow, gc, type ScaleRow } from './scale.js';
+import { summarize } from './stats.js';
+
+/** Parsed command line. */
+export interface BenchArgs {
+  quick: boolean;
+  clients: ClientName[];
+  payloads: PayloadName[];
+  /** Which kinds of rows to measure. */
+  kinds: RowKind[];
+  rows: boolean;
+  scale: number[];
+  redis: boolean;
+  /** Which stores hit rows use. */
+  stores: StoreName[];
+  rounds: number;
+  /** Untimed rounds before the timed ones (JIT warm-up). */
+  warmRounds: number;
+  batch: number;
+  warmUrls: number;
+  scaleRounds: number;
+}
+
+/** Parses the flags (unknown flags throw). */
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    if (arg === '--') continue;
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match === null) throw new Error(`Unknown argument ${arg}`);
+    flags.set(match[1]!, match[2] ?? 'true');
+  }
+  const known = [
+    'quick',
+    'only',
+    'payload',
+    'kinds',
+    'stores',
+    'no-scale',
+    'no-rows',
+    'no-redis',
+    'rounds',
+    'batch',
+    'scale',
+  ];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
+  const quick = flags.has('quick');
+  const list = (name: string, fallback: string[]) => flags.get(name)?.split(',').filter(Boolean) ?? fallback;
+  return {
+    quick,
+    clients: list('only', ['fetch', 'got', 'axios']) as ClientName[],
+    payloads: list('payload', ['json-1k', 'bin-100k']) as PayloadName[],
+    kinds: list('kinds', ['uncached', 'hit', 'miss', 'revalidate', 'peer', 'floor']) as RowKind[],
+    rows: !flags.has('no-rows'),
+    scale: flags.has('no-scale')
+      ? []
+      : list('scale', quick ? ['1000', '100000'] : ['1000', '100000', '1000000']).map(Number),
+    redis: !flags.has('no-redis'),
+    stores: list('stores', ['memory', 'sqlite', 'redis']) as StoreName[],
+    rounds: Number(flags.get('rounds') ?? (quick ? 8 : 30)),
+    warmRounds: quick ? 4 : 10,
+    batch: Number(flags.get('batch') ?? (quick ? 20 : 40)),
+    warmUrls: 100,
+    scaleRounds: quick ? 10 : 40,
+  };
+}
+
+async function redisReachable(): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Runs `run()` in round-robin batches over every row; returns the samples (ms) and origin requests per row. */
+async function alternate<T extends { run(): Promise<void>; afterBatch?(): Promise<void> }>(
+  rows: readonly T[],
+  warmRounds: number,
+  rounds: number,
+  batch: number,
+  originTotal: () => number,
+  progress: (round: number) => void,
+): Promise<Map<T, { samples: number[]; origin: number }>> {
+  const out = new Map<T, { samples: number[]; origin: number }>();
+  for (const row of rows) out.set(row, { samples: [], origin: 0 });
+  // Untimed rounds first: every row's code is JIT-compiled before it is timed.
+  for (let round = 0; round < warmRounds; round++) {
+    for (const row of rows) {
+      for (let n = 0; n < batch; n++) await row.run();
+      await row.afterBatch?.();
+    }
+  }
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order each round, so no row always runs right after the same neighbour.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[(i + round) % rows.length]!;
+      const slot = out.get(row)!;
+      const before = originTotal();
+      for (let n = 0; n < batch; n++) {
+        const started = performance.now();
+        await row.run();
+        slot.samples.push(performance.now() - started);
+      }
+      slot.origin += originTotal() - before;
+      await row.afterBatch?.();
+    }
+    progress(round + 1);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const startedAt = performance.now();
+  const notes: string[] = [];
+  // Keyv (under got's `cache` option) warns on every request once its listeners leak past 100: say it once, in the notes.
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => {
+    if (typeof parts[0] === 'string' && parts[0].startsWith('MaxListenersExceededWarning')) return;
+    warn(...parts);
+  };
+  const origin = await startOrigin();
+  const runId = `${process.pid}-${Date.now().toString(36)}`;
+  const stores: StoreName[] = args.stores.filter((store) => store !== 'redis');
+  if (args.stores.includes('redis')) {
+    if (args.redis && (await redisReachable())) stores.push('redis');
+    else notes.push('Redis rows skipped: nothing listens on 127.0.0.1:6379 (or --no-redis).');
+  }
+  const ctx: RowContext = { origin, warmUrls: args.warmUrls, runId, stores };
+  const rowResults: RowResult[] = [];
+  const scaleResults: ScaleResult[] = [];
+  try {
+    if (args.rows) {
+      const rows: Row[] = [];
+      for (const payload of args.payloads) {
+        for (const client of args.clients) {
+          log(`warming ${client} / ${payload} …`);
+          const built = await buildRows(client, payload, ctx);
+          for (const row of built) {
+            if (args.kinds.includes(row.kind)) rows.push(row);
+            else await row.close();
+          }
+        }
+      }
+      log(`measuring ${rows.length} rows: ${args.rounds} rounds × ${args.batch} requests …`);
+      gc();
+      const measured = await alternate(
+        rows,
+        args.warmRounds,
+        args.rounds,
+        args.batch,
+        () => origin.hits(''),
+        (round) => {
+          if (round % 5 === 0 || round === args.rounds) log(`  round ${round}/${args.rounds}`);
+        },
+      );
+      for (const row of rows) {
+        const { samples, origin: reached } = measured.get(row)!;
+        const result: RowResult = {
+          client: row.client,
+          label: row.label,
+          kind: row.kind,
+          payload: row.payload,
+          ...summarize(samples),
+          originPerRequest: reached / samples.length,
+        };
+        if (row.store !== undefined) result.store = row.store;
+        rowResults.push(result);
+      }
+      for (const row of rows) await row.close();
+      if (args.clients.includes('got') && args.kinds.includes('peer')) {
+        notes.push(
+          '`got + cache: Map` leaks an `error` listener per request (cacheable-request 13 over Keyv 5, which warns ' +
+            'on each one past 100; the bench silences those warnings), see got#1128: its memory grows with the run.',
+        );
+      }
+    }
+    if (args.scale.length > 0) {
+      const scaleRows: ScaleRow[] = [];
+      for (const store of ['memory', 'sqlite'] as const) {
+        for (const entries of args.scale) {
+          log(`filling ${store} with ${entries.toLocaleString('en-US')} entries …`);
+          const row = await buildScaleRow(store, entries, origin, tempDir(ctx), log);
+          log(
+            `  ${(row.populateMs / 1000).toFixed(1)} s, RSS +${(row.rssDeltaBytes / 1048576).toFixed(1)} MiB`,
+          );
+          scaleRows.push(row);
+        }
+      }
+      for (const row of scaleRows) for (let i = 0; i < 50; i++) await row.run();
+      log(`measuring ${scaleRows.length} scale rows …`);
+      const measured = await alternate(
+        scaleRows,
+        2,
+        args.scaleRounds,
+        args.batch,
+        () => origin.hits(''),
+        () => {},
+      );
+      for (const row of scaleRows) {
+        const { samples, origin: reached } = measured.get(row)!;
+        scaleResults.push({
+          store: row.store,
+          entries: row.entries,
+          populateMs: row.populateMs,
+          populateMethod: row.populateMethod,
+          rssDeltaBytes: row.rssDeltaBytes,
+          ...summarize(samples),
+          originPerRequest: reached / samples.length,
+        });
+      }
+      for (const row of scaleRows) await row.close();
+      notes.push(
+        'Scale fill: `engine.cache.write()` in batches of 5 000 concurrent writes (SQLite: one transaction per batch); ' +
+          'RSS Δ is measured after a forced GC, in fill order (memory 1 000 → 1 000 000, then SQLite), so later rows may reuse freed pages.',
+      );
+    }
+  } finally {
+    await origin.close();
+    removeTempDir();
+  }
+  const result: BenchResult = {
+    meta: {
+      node: process.version,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      cores: cpus().length,
+      platform: `${process.platform} ${process.arch}`,
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      quick: args.quick,
+      rounds: args.rounds,
+      warmRounds: args.warmRounds,
+      batch: args.batch,
+      warmUrls: args.warmUrls,
+      durationS: Math.round((performance.now() - startedAt) / 1000),
+      notes,
+    },
+    rows: rowResults,
+    scale: scaleResults,
+    targets: evaluateTargets(rowResults, scaleResults),
+  };
+  const markdown = toMarkdown(result);
+  process.stdout.write(`\n${markdown}`);
+  const dir = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}results.md`, markdown);
+  writeFileSync(`${dir}results.json`, `${JSON.stringify(result, null, 2)}\n`);
+  log(`\nwritten: bench-results/results.md, bench-results/results.json (${result.meta.durationS} s)`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
