@@ -230,7 +230,11 @@ export class HttpCache {
     const ticket = this.health.begin();
     if (ticket === undefined) return false;
     try {
-      await this.keyv.set(key, value, ttl);
+      // A store may refuse a value (a size bound): then nothing is stored and the aliases are not written.
+      if (!(await this.keyv.set(key, value, ttl))) {
+        this.#succeeded(ticket);
+        return false;
+      }
       for (const alias of aliases) {
         if (alias !== key) await this.keyv.set(alias, ALIAS_PREFIX + key, ttl);
       }

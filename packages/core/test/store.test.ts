@@ -677,3 +677,23 @@ test('a gzip serializer pipeline works through the engine and the store, and has
     'the serializer name is in the key',
   );
 });
+
+test('a value the store refuses (set returns false) is not reported as written, and no alias is left', async (t) => {
+  const map = new Map<string, unknown>();
+  const refusing = {
+    get: async (key: string) => map.get(key),
+    set: async (key: string, value: unknown) => {
+      if (key.endsWith('big')) return false; // Keyv prefixes its namespace
+      map.set(key, value);
+      return true;
+    },
+    delete: async (key: string) => map.delete(key),
+    clear: async () => map.clear(),
+  };
+  const engine = new CacheEngine({ backend: new Keyv({ store: refusing }), clock: () => T0 });
+  t.teardown(() => engine.cache.close());
+  t.false(await engine.cache.write('big', makeEntry(), ['alias']));
+  t.false(await engine.cache.contains({ key: 'alias' }));
+  t.true(await engine.cache.write('small', makeEntry()));
+  t.true(await engine.cache.contains({ key: 'small' }));
+});
