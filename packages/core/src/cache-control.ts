@@ -133,6 +133,38 @@ const FORMAT_ORDER: readonly (readonly [keyof CacheDirectives, string])[] = [
  * @see https://www.rfc-editor.org/rfc/rfc9111#section-5.2
  */
 export function parseCacheControl(header: string | readonly string[] | undefined | null): CacheDirectives {
+  return parseDirectives(header);
+}
+
+/**
+ * {@link parseCacheControl} for the engine's own reads: a cache sees the same few header values over and
+ * over (its stored responses', on every hit), so each value is parsed once and the frozen result shared.
+ * Callers must not mutate it. @internal
+ */
+export function parseCacheControlShared(
+  header: string | readonly string[] | undefined | null,
+): Readonly<CacheDirectives> {
+  if (typeof header !== 'string') return parseDirectives(header);
+  let directives = parsedValues.get(header);
+  if (directives === undefined) {
+    if (parsedValues.size >= PARSED_VALUES_MAX) parsedValues.clear();
+    directives = deepFreeze(parseDirectives(header));
+    parsedValues.set(header, directives);
+  }
+  return directives;
+}
+
+function deepFreeze(directives: CacheDirectives): CacheDirectives {
+  if (Array.isArray(directives.noCache)) Object.freeze(directives.noCache);
+  if (Array.isArray(directives.private)) Object.freeze(directives.private);
+  return Object.freeze(directives);
+}
+
+/** Parsed header values by their exact text; the results are frozen, so sharing them is safe. */
+const parsedValues = new Map<string, CacheDirectives>();
+const PARSED_VALUES_MAX = 512;
+
+function parseDirectives(header: string | readonly string[] | undefined | null): CacheDirectives {
   const directives: CacheDirectives = {};
   let firstMaxAge: number | undefined;
   // Unqualified (`true`) wins; qualified lists are merged.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Keyv } from 'keyv';
 import { openBackend } from './backends.js';
-import { type CacheDirectives, parseCacheControl } from './cache-control.js';
+import { type CacheDirectives, parseCacheControlShared } from './cache-control.js';
 import {
   type CacheStatusForward,
   type CacheStatusParams,
@@ -552,7 +552,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     }
     // A revalidation answered with new content (or an error) is a miss: the stored body is not used.
     if (stored !== undefined) this.emit('miss', { key: stored.key, url: ctx.request.url });
-    const responseDirectives = parseCacheControl(response.headers['cache-control']);
+    const responseDirectives = parseCacheControlShared(response.headers['cache-control']);
     const storable = checkStorable({
       method: ctx.method,
       requestHeaders: ctx.request.headers,
@@ -892,7 +892,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       request: ctx.expiration,
       response: {
         headers: merged.headers,
-        directives: parseCacheControl(merged.headers['cache-control']),
+        directives: parseCacheControlShared(merged.headers['cache-control']),
         status: merged.status,
       },
       requestedAt: ctx.requestedAt,
@@ -985,7 +985,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
    */
   #mustRevalidateWhenStale(ctx: RequestContext, entry: CacheEntry): boolean {
     if (!ctx.settings.cacheControl) return false;
-    return parseCacheControl(entry.headers['cache-control']).mustRevalidate === true;
+    return parseCacheControlShared(entry.headers['cache-control']).mustRevalidate === true;
   }
 
   /**
@@ -1026,7 +1026,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     // §5.2.1.1: max-age=0 accepts no stored response, even one without a validator (refetched in full).
     if (requestDirectives.maxAge === 0 && !immutable) return true;
     // RFC 9111 §5.2.2.4: response no-cache ⇒ revalidate before every use (a refetch without validators).
-    const directives = parseCacheControl(entry.headers['cache-control']);
+    const directives = parseCacheControlShared(entry.headers['cache-control']);
     if (directives.noCache !== undefined) return true;
     return (
       getHeader(entry.headers, 'pragma')?.toLowerCase().includes('no-cache') === true &&
@@ -1041,7 +1041,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const fromRequest = ctx.requestDirectives.staleIfError;
     if (fromRequest !== undefined) windowMs = Math.max(windowMs, fromRequest * 1000);
     if (ctx.settings.cacheControl) {
-      const fromResponse = parseCacheControl(entry.headers['cache-control']).staleIfError;
+      const fromResponse = parseCacheControlShared(entry.headers['cache-control']).staleIfError;
       if (fromResponse !== undefined) windowMs = Math.max(windowMs, fromResponse * 1000);
     }
     return windowMs;
@@ -1053,7 +1053,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const fromRequest = ctx.requestDirectives.staleWhileRevalidate;
     if (fromRequest !== undefined) windowMs = Math.max(windowMs, fromRequest * 1000);
     if (ctx.settings.cacheControl) {
-      const fromResponse = parseCacheControl(entry.headers['cache-control']).staleWhileRevalidate;
+      const fromResponse = parseCacheControlShared(entry.headers['cache-control']).staleWhileRevalidate;
       if (fromResponse !== undefined) windowMs = Math.max(windowMs, fromResponse * 1000);
     }
     return windowMs;
@@ -1087,7 +1087,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     let extraMs = Math.max(settings.staleIfErrorMs, settings.staleWhileRevalidateMs);
     if (hasValidator(entry.headers)) extraMs = Number.POSITIVE_INFINITY;
     if (settings.cacheControl) {
-      const directives = parseCacheControl(entry.headers['cache-control']);
+      const directives = parseCacheControlShared(entry.headers['cache-control']);
       extraMs = Math.max(
         extraMs,
         (directives.staleIfError ?? 0) * 1000,
@@ -1134,7 +1134,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
         request: ctx.expiration,
         response: {
           headers: updated.headers,
-          directives: parseCacheControl(updated.headers['cache-control']),
+          directives: parseCacheControlShared(updated.headers['cache-control']),
           status: updated.status,
         },
         requestedAt: ctx.requestedAt,
@@ -1249,7 +1249,7 @@ function isFreshImmutable(ctx: RequestContext, entry: CacheEntry, nowMs: number)
   return (
     ctx.settings.cacheControl &&
     !isEntryExpired(entry, nowMs) &&
-    parseCacheControl(entry.headers['cache-control']).immutable === true
+    parseCacheControlShared(entry.headers['cache-control']).immutable === true
   );
 }
 
@@ -1316,7 +1316,7 @@ function isParsed(value: unknown): value is ParsedRequestOptions {
 /** Request directives, with `Pragma: no-cache` standing for `Cache-Control: no-cache` when there is none (RFC 9111 §5.4). */
 function requestCacheDirectives(headers: Readonly<Record<string, string>>): CacheDirectives {
   const cacheControl = headers['cache-control'];
-  if (cacheControl !== undefined) return parseCacheControl(cacheControl);
+  if (cacheControl !== undefined) return parseCacheControlShared(cacheControl);
   const pragma = headers['pragma'];
   if (pragma !== undefined && pragma.toLowerCase().includes('no-cache')) return { noCache: true };
   return EMPTY_DIRECTIVES;
