@@ -107,14 +107,14 @@ export class SerializerPipeline implements Serializer {
 }
 
 /** A plain, JSON-compatible form of a {@link CacheEntry}: bytes as base64 strings. */
-export interface EntryDocument {
+export interface EntryDocument<Body = string> {
   v: number;
   status: number;
   statusText: string;
   headers: Record<string, string | string[]>;
-  body: string;
+  body: Body;
   url: string;
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  request: { method: string; url: string; headers: Record<string, string>; body?: Body };
   history: RedirectHop[];
   createdAt: number;
   expiresAt: number | null;
@@ -123,35 +123,44 @@ export interface EntryDocument {
 }
 
 /**
+ * The plain document of an entry, its bodies encoded by `encodeBody` (base64 text for JSON and YAML,
+ * bytes as they are for binary formats). @internal
+ */
+export function entryDocument<Body>(
+  entry: CacheEntry,
+  encodeBody: (bytes: Uint8Array) => Body,
+): EntryDocument<Body> {
+  const request: EntryDocument<Body>['request'] = {
+    method: entry.request.method,
+    url: entry.request.url,
+    headers: entry.request.headers,
+  };
+  if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
+    request.body = encodeBody(entry.request.body);
+  }
+  return {
+    v: entry.v,
+    status: entry.status,
+    statusText: entry.statusText,
+    headers: entry.headers,
+    body: encodeBody(entry.body),
+    url: entry.url,
+    request,
+    history: entry.history,
+    createdAt: entry.createdAt,
+    expiresAt: entry.expiresAt,
+    requestedAt: entry.requestedAt,
+    receivedAt: entry.receivedAt,
+  };
+}
+
+/**
  * The first stage of the built-in serializers: {@link CacheEntry} ⇄ {@link EntryDocument}, checking the
  * format version and the type of every field on read.
  */
 export const entryStage: Stage<CacheEntry, EntryDocument> = {
   name: 'entry',
-  dumps(entry) {
-    const request: EntryDocument['request'] = {
-      method: entry.request.method,
-      url: entry.request.url,
-      headers: entry.request.headers,
-    };
-    if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
-      request.body = toBase64(entry.request.body);
-    }
-    return {
-      v: entry.v,
-      status: entry.status,
-      statusText: entry.statusText,
-      headers: entry.headers,
-      body: toBase64(entry.body),
-      url: entry.url,
-      request,
-      history: entry.history,
-      createdAt: entry.createdAt,
-      expiresAt: entry.expiresAt,
-      requestedAt: entry.requestedAt,
-      receivedAt: entry.receivedAt,
-    };
-  },
+  dumps: (entry) => entryDocument(entry, toBase64),
   loads(doc) {
     return validateDocument(doc);
   },

@@ -5,6 +5,8 @@ import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { SerializerName } from './options.js';
 import {
   type AnyStage,
+  type EntryDocument,
+  entryDocument,
   entryStage,
   jsonSerializer,
   type Serializer,
@@ -185,20 +187,7 @@ export function zstdStage(options: CompressionOptions = {}): Stage<Uint8Array, U
 }
 
 /** A document like {@link EntryDocument} whose bodies stay bytes, for binary formats (BSON, MessagePack). */
-export interface BytesEntryDocument {
-  v: number;
-  status: number;
-  statusText: string;
-  headers: Record<string, string | string[]>;
-  body: Uint8Array;
-  url: string;
-  request: { method: string; url: string; headers: Record<string, string>; body?: Uint8Array };
-  history: RedirectHop[];
-  createdAt: number;
-  expiresAt: number | null;
-  requestedAt: number;
-  receivedAt: number;
-}
+export type BytesEntryDocument = EntryDocument<Uint8Array>;
 
 /**
  * The first stage of binary formats: {@link CacheEntry} ⇄ a plain document with the bodies kept as
@@ -206,29 +195,7 @@ export interface BytesEntryDocument {
  */
 export const bytesEntryStage: Stage<CacheEntry, BytesEntryDocument> = {
   name: 'entry-bytes',
-  dumps(entry) {
-    const request: BytesEntryDocument['request'] = {
-      method: entry.request.method,
-      url: entry.request.url,
-      headers: entry.request.headers,
-    };
-    if (entry.request.body !== undefined && entry.request.body.byteLength > 0)
-      request.body = entry.request.body;
-    return {
-      v: entry.v,
-      status: entry.status,
-      statusText: entry.statusText,
-      headers: entry.headers,
-      body: entry.body,
-      url: entry.url,
-      request,
-      history: entry.history,
-      createdAt: entry.createdAt,
-      expiresAt: entry.expiresAt,
-      requestedAt: entry.requestedAt,
-      receivedAt: entry.receivedAt,
-    };
-  },
+  dumps: (entry) => entryDocument(entry, (bytes) => bytes),
   loads(doc) {
     const value = doc as unknown;
     if (typeof value !== 'object' || value === null) invalid('not an object');
