@@ -748,10 +748,10 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       leader.followers++;
       return this.#follow(leader.promise as Promise<Outcome<R>>, lookup);
     }
-    // A miss whose (slow) store read began before an identical flight stored its answer: share that answer.
+    // A miss or revalidation whose (slow) store read began before an identical flight stored its answer:
+    // share that answer rather than ask the origin again.
     const landed = this.#landed.get(key);
     if (
-      lookup.state === 'miss' &&
       lookup.ctx.forward !== 'request' &&
       landed !== undefined &&
       (lookup.ctx.sequence ?? 0) < landed.sequence
