@@ -76,15 +76,68 @@ export function buildResponse(
   parts: ResponseParts,
   info: CacheInfo,
 ): AxiosResponse {
-  const response: AxiosResponse = {
-    data: userData(parts.bytes, config, parts.headers.get('content-type')),
-    status: parts.status,
-    statusText: parts.statusText,
-    headers: parts.headers,
+  return new CachedAxiosResponse(
+    userData(parts.bytes, config, parts.headers.get('content-type')),
+    parts,
     config,
-    request: parts.request,
-  };
-  return attachInfo(engine, response, target, info, parts.bytes.byteLength);
+    info,
+    () => engine.describe(info, target, parts.status, parts.bytes.byteLength),
+  ) as unknown as AxiosResponse;
+}
+
+/**
+ * The responses the caching adapter builds (hits, and network responses whose body it read): axios's
+ * fields and the cache fields as own properties, the description formatted on first read by an accessor
+ * on the prototype. (An accessor defined on each object would give every response a hidden class of its
+ * own, which the garbage collector can only reclaim with a full collection.)
+ */
+class CachedAxiosResponse {
+  data: unknown;
+  status: number;
+  statusText: string;
+  headers: AxiosHeaders;
+  config: InternalAxiosRequestConfig;
+  request: unknown;
+  fromCache: boolean;
+  createdAt: Date;
+  expires: Date | null;
+  isExpired: boolean;
+  revalidated: boolean;
+  cacheKey: string | undefined;
+  #describe: () => string;
+  #description: string | undefined;
+
+  constructor(
+    data: unknown,
+    parts: ResponseParts,
+    config: InternalAxiosRequestConfig,
+    info: CacheInfo,
+    describe: () => string,
+  ) {
+    this.data = data;
+    this.status = parts.status;
+    this.statusText = parts.statusText;
+    this.headers = parts.headers;
+    this.config = config;
+    this.request = parts.request;
+    this.fromCache = info.fromCache;
+    this.createdAt = info.createdAt;
+    this.expires = info.expires;
+    this.isExpired = info.isExpired;
+    this.revalidated = info.revalidated;
+    this.cacheKey = info.cacheKey;
+    this.#describe = describe;
+  }
+
+  /** requests-cache's `str(response)`: one line on the request, the response and its expiry. */
+  get cacheDescription(): string {
+    this.#description ??= this.#describe();
+    return this.#description;
+  }
+
+  set cacheDescription(value: string) {
+    this.#description = value;
+  }
 }
 
 /**

@@ -223,8 +223,9 @@ const fetchFactory: Factory = {
     ];
   },
   floor: (payload) => {
-    // The cheapest hit fetch allows: a Map lookup and a `Response` built from the stored bytes.
-    const stored = new Map<string, { status: number; headers: [string, string][]; body: Uint8Array }>();
+    // The cheapest hit fetch allows: a Map lookup and a `Response` built from the stored bytes (headers as
+    // a record, which fetch takes in faster than pairs).
+    const stored = new Map<string, { status: number; headers: Record<string, string>; body: Uint8Array }>();
     const floorFetch: FetchFn = async (url) => {
       const hit = stored.get(url);
       if (hit !== undefined) {
@@ -235,9 +236,9 @@ const fetchFactory: Factory = {
       }
       const response = await fetch(url);
       const body = new Uint8Array(await response.arrayBuffer());
-      const headers: [string, string][] = [];
+      const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
-        headers.push([name, value]);
+        headers[name] = value;
       });
       stored.set(url, { status: response.status, headers, body });
       return new Response(body, { status: response.status, headers });

@@ -65,6 +65,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     'rounds',
     'batch',
     'scale',
+    'warm',
   ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
   const quick = flags.has('quick');
@@ -81,7 +82,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     redis: !flags.has('no-redis'),
     stores: list('stores', ['memory', 'sqlite', 'redis']) as StoreName[],
     rounds: Number(flags.get('rounds') ?? (quick ? 8 : 30)),
-    warmRounds: quick ? 4 : 10,
+    warmRounds: Number(flags.get('warm') ?? (quick ? 10 : 40)),
     batch: Number(flags.get('batch') ?? (quick ? 20 : 40)),
     warmUrls: 100,
     scaleRounds: quick ? 10 : 40,

@@ -19,6 +19,7 @@ import {
 } from './entry.js';
 import { ReqcacheError } from './errors.js';
 import {
+  ageMs,
   computeExpiration,
   currentAgeMs,
   type ExpirationDecision,
@@ -26,7 +27,15 @@ import {
   requestExpiration,
 } from './expiration.js';
 import { getHeader, type RequestHeaders, type ResponseHeaders } from './headers.js';
-import { createKey, type KeyOptions, type KeyRequest, normalizeUrl } from './key.js';
+import {
+  CREDENTIAL_HEADERS,
+  compileNames,
+  createKey,
+  type IgnoredNames,
+  type KeyOptions,
+  type KeyRequest,
+  normalizeUrl,
+} from './key.js';
 import {
   type CacheOptions,
   type CacheSettings,
@@ -253,6 +262,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   /** Failures already reported: Keyv both emits and throws the error of a failed call. */
   readonly #reported = new WeakSet<object>();
   readonly #counts = { ...COUNTS_ZERO };
+  /** See {@link CacheEngine.createKey}. */
+  #keys: KeyMemo | undefined;
   /** The debug logger, or undefined when `NODE_DEBUG` / `DEBUG` do not name reqcache. */
   readonly #debug: DebugLog | undefined = createDebugLog();
 
@@ -298,6 +309,46 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
 
   /** The key of a request under the current settings (`keyFn` when set). */
   createKey(request: KeyRequest, matchHeaders?: boolean | readonly string[]): string {
+    const settings = this.settings.parsed;
+    // GET without a body whose headers are not part of the key (the usual request): keys by URL,
+    // remembered while the settings that shape keys stay the same.
+    const memo =
+      request.body === undefined &&
+      request.method === 'GET' &&
+      (matchHeaders ?? settings.matchHeaders) === false &&
+      settings.keyFn === undefined
+        ? this.#keyMemo(settings)
+        : undefined;
+    if (
+      memo !== undefined &&
+      !carriesCredentials(request.headers, memo.ignored, settings.separateCredentials)
+    ) {
+      const known = memo.keys.get(request.url);
+      if (known !== undefined) return known;
+      const key = this.#createKey(request, matchHeaders);
+      if (memo.keys.size >= KEY_MEMO_SIZE) memo.keys.clear();
+      memo.keys.set(request.url, key);
+      return key;
+    }
+    return this.#createKey(request, matchHeaders);
+  }
+
+  /** The URL → key memo of bodiless GET requests, emptied whenever a setting that shapes keys changed. */
+  #keyMemo(settings: Readonly<ParsedSettings>): KeyMemo {
+    const ignored = compileNames(settings.ignoredParameters);
+    const memo = this.#keys;
+    if (
+      memo !== undefined &&
+      memo.ignored === ignored &&
+      memo.separateCredentials === settings.separateCredentials
+    ) {
+      return memo;
+    }
+    this.#keys = { ignored, separateCredentials: settings.separateCredentials, keys: new Map() };
+    return this.#keys;
+  }
+
+  #createKey(request: KeyRequest, matchHeaders?: boolean | readonly string[]): string {
     const settings = this.settings.parsed;
     const options: KeyOptions = {
       ignoredParameters: settings.ignoredParameters,
@@ -1234,8 +1285,46 @@ function shortKey(key: string): string {
  */
 function withAge(ctx: RequestContext, entry: CacheEntry, nowMs: number): CacheEntry {
   if (!ctx.settings.cacheControl) return entry;
-  const age = String(Math.floor(currentAgeMs(entry, nowMs) / 1000));
-  return { ...entry, headers: { ...entry.headers, age } };
+  // A frozen entry is shared between reads (the decode memo's): its initial age is computed once and the
+  // copy with the current Age is reused until that age changes. Other entries are copied every time.
+  if (!Object.isFrozen(entry)) {
+    const age = String(Math.floor(currentAgeMs(entry, nowMs) / 1000));
+    return { ...entry, headers: { ...entry.headers, age } };
+  }
+  let served = servedWithAge.get(entry);
+  if (served === undefined) {
+    served = { initialAgeMs: ageMs(entry.headers, entry.receivedAt, entry.requestedAt), age: '', entry };
+    servedWithAge.set(entry, served);
+  }
+  const age = String(Math.floor((served.initialAgeMs + Math.max(0, nowMs - entry.receivedAt)) / 1000));
+  if (served.age !== age) {
+    served.age = age;
+    served.entry = Object.freeze({ ...entry, headers: Object.freeze({ ...entry.headers, age }) });
+  }
+  return served.entry;
+}
+
+/** Per shared (frozen) entry: its corrected initial age and the copy last served with an `Age` header. */
+const servedWithAge = new WeakMap<CacheEntry, { initialAgeMs: number; age: string; entry: CacheEntry }>();
+
+/** Keys of bodiless GET requests by URL, valid for one set of key-shaping settings. */
+interface KeyMemo {
+  ignored: IgnoredNames;
+  separateCredentials: boolean;
+  keys: Map<string, string>;
+}
+
+/** How many URL → key pairs {@link CacheEngine.createKey} remembers (emptied when full). */
+const KEY_MEMO_SIZE = 4096;
+
+/** True when the request carries a header that is part of its key under `separateCredentials`. */
+function carriesCredentials(headers: RequestHeaders, ignored: IgnoredNames, separate: boolean): boolean {
+  if (!separate) return false;
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (ignored.names.has(lower) || CREDENTIAL_HEADERS.includes(lower)) return true;
+  }
+  return false;
 }
 
 /** How many recently ended flights are remembered for lookups already under way. */

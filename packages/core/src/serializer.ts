@@ -87,8 +87,24 @@ export class SerializerPipeline implements Serializer {
       if (known !== undefined) return copyEntry(known);
     }
     const entry = this.#decode(data);
-    // The memo keeps its own copy: the caller may change the entry it gets.
-    if (memo !== undefined) memo.set(data as string, copyEntry(entry));
+    // The memo keeps its own (frozen) copy: the caller may change the entry it gets.
+    if (memo !== undefined) memo.set(data as string, freezeEntry(copyEntry(entry)));
+    return entry;
+  }
+
+  /**
+   * {@link loads} for the engine's own reads: a memoized entry comes back as it is, frozen and shared with
+   * every later read of the same stored text, instead of as a copy. Callers must not change it (nor its
+   * body bytes); everything handed to users is copied from it.
+   * @internal
+   */
+  loadsShared(data: string | Uint8Array): CacheEntry {
+    const memo = typeof data === 'string' ? this.#memo : undefined;
+    if (memo === undefined) return this.loads(data);
+    const known = memo.get(data as string);
+    if (known !== undefined) return known;
+    const entry = freezeEntry(this.#decode(data));
+    memo.set(data as string, entry);
     return entry;
   }
 
@@ -202,14 +218,15 @@ const MEMO_FULL_KEY = 16_383;
 const MEMO_TAIL = 160;
 
 /**
- * Decoded entries by the exact text they were decoded from, least recently used first. Looked up by the
+ * Decoded entries by the exact text they were decoded from, evicted oldest first unless read since (CLOCK). Looked up by the
  * text's length and tail (cheap to hash, distinct for distinct entries in practice) and confirmed by
  * comparing the whole text (a pointer comparison when the store hands back the very string it keeps, as
  * the memory store does). An entry is only ever found again for identical stored text, so deletes,
  * expiry and rewrites are the store's business as before: the memo never answers without a store read.
  */
 class DecodeMemo {
-  readonly #items = new Map<string, { data: string; entry: CacheEntry; size: number }>();
+  /** In insertion order; `used` marks an item read since it was last inserted or passed over (CLOCK). */
+  readonly #items = new Map<string, { data: string; entry: CacheEntry; size: number; used: boolean }>();
   #size = 0;
 
   constructor(
@@ -221,9 +238,8 @@ class DecodeMemo {
     const id = memoId(data);
     const item = this.#items.get(id);
     if (item === undefined || item.data !== data) return undefined;
-    // Most recently used last.
-    this.#items.delete(id);
-    this.#items.set(id, item);
+    // Marked, not moved: a hit costs no reordering; eviction gives marked items a second chance.
+    item.used = true;
     return item.entry;
   }
 
@@ -236,13 +252,20 @@ class DecodeMemo {
       this.#items.delete(id);
       this.#size -= previous.size;
     }
-    this.#items.set(id, { data, entry, size });
+    this.#items.set(id, { data, entry, size, used: false });
     this.#size += size;
     while (this.#items.size > this.maxEntries || this.#size > this.maxSize) {
-      const oldest = this.#items.keys().next();
+      const oldest = this.#items.entries().next();
       if (oldest.done) break;
-      this.#size -= this.#items.get(oldest.value)!.size;
-      this.#items.delete(oldest.value);
+      const [oldestId, item] = oldest.value;
+      this.#items.delete(oldestId);
+      if (item.used) {
+        // Read since it was last passed over: it goes to the back of the line instead.
+        item.used = false;
+        this.#items.set(oldestId, item);
+      } else {
+        this.#size -= item.size;
+      }
     }
   }
 }
@@ -251,6 +274,21 @@ function memoId(data: string): string {
   // V8 hashes strings up to 16 383 characters in full (once per string: free when the store hands back the
   // string it keeps) and longer ones by their length alone, so long texts are told apart by their tail.
   return data.length <= MEMO_FULL_KEY ? data : `${data.length}:${data.slice(-MEMO_TAIL)}`;
+}
+
+/**
+ * Freezes an entry and everything in it but its body bytes (a typed array cannot be frozen): an entry
+ * shared between reads fails loudly, in strict code, when anything tries to change it.
+ * @internal
+ */
+export function freezeEntry(entry: CacheEntry): CacheEntry {
+  for (const value of Object.values(entry.headers)) if (Array.isArray(value)) Object.freeze(value);
+  Object.freeze(entry.headers);
+  Object.freeze(entry.request.headers);
+  Object.freeze(entry.request);
+  for (const hop of entry.history) Object.freeze(hop);
+  Object.freeze(entry.history);
+  return Object.freeze(entry);
 }
 
 /** A deep copy of an entry: its own body bytes, header lists, request and history. */

@@ -4,7 +4,7 @@ import { type CacheEntry, isEntryExpired } from './entry.js';
 import { ReqcacheError } from './errors.js';
 import { type ExpireAfter, parseExpireAfter, resolveExpiresAt } from './expire-after.js';
 import type { KeyRequest } from './key.js';
-import type { Serializer } from './serializer.js';
+import { type Serializer, SerializerPipeline } from './serializer.js';
 
 /** What `#get` returns for a value Keyv itself could not parse (already reported). */
 const CORRUPT: unique symbol = Symbol('corrupt entry');
@@ -66,6 +66,7 @@ export class StoreHealth {
   /** Incremented when the store goes down, so a call started before cannot count as a recovery. */
   #epoch = 0;
   readonly #now: () => number;
+  #upTicket: StoreTicket = Object.freeze({ epoch: 0, probe: false });
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
@@ -81,7 +82,12 @@ export class StoreHealth {
    * ticket to pass to {@link succeeded}.
    */
   begin(): StoreTicket | undefined {
-    if (!this.#down) return { epoch: this.#epoch, probe: false };
+    if (!this.#down) {
+      // One ticket per epoch while the store is up (a read costs no allocation).
+      if (this.#upTicket.epoch !== this.#epoch)
+        this.#upTicket = Object.freeze({ epoch: this.#epoch, probe: false });
+      return this.#upTicket;
+    }
     const now = this.#now();
     if (now < this.#retryAt) {
       this.#skipped++;
@@ -122,6 +128,9 @@ export class StoreHealth {
     return true;
   }
 }
+
+/** {@link HttpCache}'s direct Map read could not answer: ask Keyv. */
+const NOT_DIRECT = Symbol('not direct');
 
 /** Selects stored responses for `filter()` and `delete()`. */
 export interface FilterOptions {
@@ -195,7 +204,11 @@ export class HttpCache {
 
   // ---- used by the engine -------------------------------------------------------------------------
 
-  /** Reads a response (following a redirect alias); a store or decode failure is reported and is a miss. @internal */
+  /**
+   * Reads a response (following a redirect alias); a store or decode failure is reported and is a miss.
+   * The entry may be shared with other reads (frozen, body bytes included by contract): read it, never
+   * change it. The maintenance views (`responses`, `filter`, …) hand out copies. @internal
+   */
   async read(key: string): Promise<StoredEntry | undefined> {
     const ticket = this.health.begin();
     if (ticket === undefined) return undefined;
@@ -207,7 +220,7 @@ export class HttpCache {
       if (typeof raw === 'string' && raw.startsWith(ALIAS_PREFIX)) return undefined;
     }
     if (raw === undefined || raw === null) return undefined;
-    const entry = this.#decode(resolvedKey, raw);
+    const entry = this.#decode(resolvedKey, raw, true);
     return entry === undefined ? undefined : { key: resolvedKey, entry };
   }
 
@@ -495,6 +508,11 @@ export class HttpCache {
 
   /** Reads a raw value; a store failure is reported (once per outage) and reads as undefined. */
   async #get(key: string, ticket?: StoreTicket): Promise<unknown> {
+    const direct = this.#directRead(key);
+    if (direct !== NOT_DIRECT) {
+      this.#succeeded(ticket);
+      return direct;
+    }
     let raw: unknown;
     try {
       raw = await this.keyv.get(key);
@@ -521,12 +539,42 @@ export class HttpCache {
     return raw;
   }
 
+  /**
+   * A Keyv over a plain Map without its own serialization (the memory backend) is read straight from the
+   * Map: the record Keyv keeps there (`{value, expires}` under the namespaced key) is all a read needs, and
+   * Keyv's own `get` costs more than the rest of a cache hit's store read. An expired record, a Keyv with
+   * hooks or statistics, and every other store go through Keyv.
+   */
+  #directRead(key: string): unknown {
+    const keyv = this.keyv as Keyv & { hooks?: { _hookHandlers?: Map<unknown, unknown[]> } };
+    const store = keyv.opts.store as unknown;
+    if (
+      !(store instanceof Map) ||
+      keyv.serialize !== undefined ||
+      keyv.deserialize !== undefined ||
+      keyv.opts.compression !== undefined ||
+      keyv.stats.enabled ||
+      keyv.hooks?._hookHandlers?.size !== 0
+    ) {
+      return NOT_DIRECT;
+    }
+    const namespace = keyv.namespace;
+    const record = store.get(keyv.useKeyPrefix && namespace ? `${namespace}:${key}` : key) as
+      | { value?: unknown; expires?: unknown }
+      | undefined;
+    if (record === undefined || record === null) return undefined;
+    if (typeof record !== 'object' || (typeof record.expires === 'number' && Date.now() > record.expires))
+      return NOT_DIRECT;
+    return record.value;
+  }
+
   #succeeded(ticket: StoreTicket | undefined): void {
     const recovery = this.health.succeeded(ticket);
     if (recovery !== undefined) this.#init.recovered?.(recovery);
   }
 
-  #decode(key: string, raw: unknown): CacheEntry | undefined {
+  /** Decodes a stored value; `shared` (the engine's reads) may return a frozen entry shared with other reads. */
+  #decode(key: string, raw: unknown, shared = false): CacheEntry | undefined {
     if (raw === CORRUPT) return undefined;
     try {
       if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
@@ -536,7 +584,10 @@ export class HttpCache {
           { key },
         );
       }
-      return this.#init.serializer.loads(raw);
+      const serializer = this.#init.serializer;
+      return shared && serializer instanceof SerializerPipeline
+        ? serializer.loadsShared(raw)
+        : serializer.loads(raw);
     } catch (error) {
       this.#init.report(
         asReqcacheError(error, 'ERR_CACHE_DESERIALIZE', `Could not decode the stored response ${key}`, key),

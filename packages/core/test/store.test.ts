@@ -601,24 +601,38 @@ test('a serializer failure on write is reported as ERR_CACHE_SERIALIZE', async (
 // ---------------------------------------------------------------------------------------------------------
 // No shared mutable objects
 
-test('a memory store never returns shared mutable objects', async (t) => {
+test('a memory store never hands out shared mutable objects', async (t) => {
   const server = await createTestServer(t);
   const { engine } = createEngine(t);
   const url = `${server.url}/bytes/64`;
   const first = await send(engine, url);
   t.is(first.outcome.source, 'network');
   const key = engine.createKey(cacheRequest(url));
+  // The engine's own reads share one frozen entry: any attempt to change it throws.
   const read1 = (await engine.cache.read(key))!.entry;
   const original = [...read1.body];
-  read1.body.fill(0);
-  read1.headers['content-type'] = 'mutated';
-  read1.request.headers['x'] = 'mutated';
-  read1.history.push({ url: 'x', status: 301 });
+  t.throws(() => {
+    read1.headers['content-type'] = 'mutated';
+  });
+  t.throws(() => {
+    read1.request.headers['x'] = 'mutated';
+  });
+  t.throws(() => {
+    read1.history.push({ url: 'x', status: 301 });
+  });
+  t.throws(() => {
+    (read1 as { status: number }).status = 500;
+  });
   const read2 = (await engine.cache.read(key))!.entry;
   t.deepEqual([...read2.body], original);
   t.is(read2.headers['content-type'], 'application/octet-stream');
   t.is(read2.request.headers['x'], undefined);
   t.deepEqual(read2.history, []);
+  // What users get from the maintenance views is their own copy.
+  const fromView = (await engine.cache.responses.get(key))!;
+  fromView.body.fill(0);
+  fromView.headers['content-type'] = 'mutated';
+  t.is((await engine.cache.responses.get(key))!.headers['content-type'], 'application/octet-stream');
   const viaView = (await engine.cache.responses.get(key))!;
   viaView.body.fill(1);
   const served = await engine.request(cacheRequest(url), undefined, fetchSender(cacheRequest(url)));

@@ -118,58 +118,9 @@ function toFetchResponse(
   method: string,
   requestUrl: string,
 ): CachedFetchResponse {
-  let response: Response;
-  let status: number;
-  let size: number;
-  let location: Decoration['location'];
-  switch (outcome.source) {
-    case 'cache': {
-      const built = responseFromEntry(
-        outcome.entry,
-        method,
-        requestUrl,
-        engine.settings.parsed.ignoredParameters,
-      );
-      response = built.response;
-      location = built.location;
-      status = outcome.entry.status;
-      size = outcome.entry.body.byteLength;
-      break;
-    }
-    case 'network': {
-      const raw = outcome.response.raw;
-      status = raw.status;
-      if (outcome.body === undefined) {
-        // Not stored: the wrapped fetch's own response, body untouched (still streaming).
-        response = raw as unknown as Response;
-        size = Number(raw.headers.get('content-length') ?? 0) || 0;
-      } else {
-        response = responseFromBytes(raw, outcome.body, method);
-        location = { url: raw.url || requestUrl, redirected: raw.redirected };
-        size = outcome.body.byteLength;
-      }
-      break;
-    }
-    case 'not-cached':
-      response = notCachedResponse();
-      location = { url: requestUrl, redirected: false };
-      status = 504;
-      size = 0;
-      break;
-  }
   const info = outcome.info;
-  if (info.cacheStatus !== undefined) {
-    try {
-      response.headers.set('cache-status', info.cacheStatus);
-    } catch {
-      // The wrapped fetch's own response has immutable headers: wrap its (still streaming) body.
-      const raw = response;
-      const headers = new Headers(raw.headers);
-      headers.set('cache-status', info.cacheStatus);
-      response = new Response(raw.body, { status: raw.status, statusText: raw.statusText, headers });
-      location ??= { url: raw.url || requestUrl, redirected: raw.redirected };
-    }
-  }
+  let status = 504;
+  let size = 0;
   let description: string | undefined;
   const describe = (): string => {
     description ??= engine.describe(
@@ -180,5 +131,58 @@ function toFetchResponse(
     );
     return description;
   };
+  let response: Response;
+  let decorated: CachedFetchResponse | undefined;
+  switch (outcome.source) {
+    case 'cache':
+      status = outcome.entry.status;
+      size = outcome.entry.body.byteLength;
+      decorated = responseFromEntry(
+        outcome.entry,
+        method,
+        requestUrl,
+        engine.settings.parsed.ignoredParameters,
+        { info, describe },
+      );
+      response = decorated;
+      break;
+    case 'network': {
+      const raw = outcome.response.raw;
+      status = raw.status;
+      if (outcome.body === undefined) {
+        // Not stored: the wrapped fetch's own response, body untouched (still streaming).
+        response = raw as unknown as Response;
+        size = Number(raw.headers.get('content-length') ?? 0) || 0;
+      } else {
+        size = outcome.body.byteLength;
+        decorated = responseFromBytes(raw, outcome.body, method, {
+          info,
+          describe,
+          location: { url: raw.url || requestUrl, redirected: raw.redirected },
+        });
+        response = decorated;
+      }
+      break;
+    }
+    case 'not-cached':
+      response = notCachedResponse();
+      break;
+  }
+  let location: Decoration['location'];
+  if (outcome.source === 'not-cached') location = { url: requestUrl, redirected: false };
+  if (info.cacheStatus !== undefined) {
+    try {
+      response.headers.set('cache-status', info.cacheStatus);
+    } catch {
+      // The wrapped fetch's own response has immutable headers: wrap its (still streaming) body.
+      const raw = response;
+      const headers = new Headers(raw.headers);
+      headers.set('cache-status', info.cacheStatus);
+      response = new Response(raw.body, { status: raw.status, statusText: raw.statusText, headers });
+      location = { url: raw.url || requestUrl, redirected: raw.redirected };
+      decorated = undefined;
+    }
+  }
+  if (decorated !== undefined) return decorated;
   return decorate(response, location === undefined ? { info, describe } : { info, location, describe });
 }

@@ -70,8 +70,25 @@ export function notCachedInfo(nowMs: number): CacheInfo {
   };
 }
 
-/** Puts the cache fields on a response object; a function `description` is called only when the field is read. @internal */
+/**
+ * Puts the cache fields on a response object; a function `description` is called only when the field is
+ * read. @internal
+ */
 export function decorate(target: object, info: CacheInfo, description: string | (() => string)): void {
+  if (target instanceof CachedResponseStream) {
+    // The stream's own accessor formats the description: no accessor defined per object (each would give
+    // the response a hidden class of its own, which only a full garbage collection reclaims).
+    const fields = target as unknown as Record<string, unknown>;
+    fields['fromCache'] = info.fromCache;
+    fields['createdAt'] = info.createdAt;
+    fields['expires'] = info.expires;
+    fields['isExpired'] = info.isExpired;
+    fields['revalidated'] = info.revalidated;
+    fields['cacheKey'] = info.cacheKey;
+    if (info.cacheStatus !== undefined) fields['cacheStatus'] = info.cacheStatus;
+    target.describeWith(description);
+    return;
+  }
   if (typeof description === 'string') {
     const fields: CacheFields = { ...info, description };
     Object.assign(target, fields);
@@ -114,6 +131,8 @@ export class CachedResponseStream extends Readable {
   socket = null;
   // Cache fields, set by `decorate`.
   declare fromCache: boolean;
+  #describe: string | (() => string) = '';
+  #description: string | undefined;
 
   constructor(status: number, statusText: string, headers: ResponseHeaders, body: Uint8Array, url: string) {
     super();
@@ -127,6 +146,25 @@ export class CachedResponseStream extends Readable {
   }
 
   override _read(): void {}
+
+  /** One line describing the response (see {@link CacheFields.description}), formatted when first read. */
+  get description(): string {
+    if (this.#description === undefined) {
+      const describe = this.#describe;
+      this.#description = typeof describe === 'string' ? describe : describe();
+    }
+    return this.#description;
+  }
+
+  set description(value: string) {
+    this.#description = value;
+  }
+
+  /** Sets what {@link description} is formatted with. @internal */
+  describeWith(description: string | (() => string)): void {
+    this.#describe = description;
+    this.#description = typeof description === 'string' ? description : undefined;
+  }
 }
 
 /**
