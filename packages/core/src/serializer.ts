@@ -214,7 +214,12 @@ const MEMO_MAX_ENTRIES = 1024;
 const MEMO_MAX_CHARS = 64 * 1024 * 1024;
 /** Texts up to this length are their own memo key. */
 const MEMO_FULL_KEY = 16_383;
-/** How many trailing characters of a longer text make its memo key with its length (in the JSON form: URLs and instants). */
+/**
+ * How many leading and trailing characters of a longer text make its memo key with its length. The JSON
+ * form writes the body last, so the head holds what tells entries apart (URL, request, instants); the tail
+ * covers other serializers' layouts.
+ */
+const MEMO_HEAD = 2048;
 const MEMO_TAIL = 160;
 
 /**
@@ -272,8 +277,11 @@ class DecodeMemo {
 
 function memoId(data: string): string {
   // V8 hashes strings up to 16 383 characters in full (once per string: free when the store hands back the
-  // string it keeps) and longer ones by their length alone, so long texts are told apart by their tail.
-  return data.length <= MEMO_FULL_KEY ? data : `${data.length}:${data.slice(-MEMO_TAIL)}`;
+  // string it keeps) and longer ones by their length alone, so long texts are told apart by head and tail
+  // (identical bodies at the end of different entries must not share an id).
+  return data.length <= MEMO_FULL_KEY
+    ? data
+    : `${data.length}:${data.slice(0, MEMO_HEAD)}:${data.slice(-MEMO_TAIL)}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type Serializer,
   SerializerPipeline,
   type Stage,
+  withOwnMemo,
 } from '../src/serializer.js';
 import { makeEntry, T0 } from './helpers/entry.js';
 
@@ -246,3 +247,37 @@ for (const [name, serializer, entry] of DUMPS_FAILURES) {
     t.is(error.code, 'ERR_CACHE_SERIALIZE');
   });
 }
+
+test('the engine reads of one stored text share one frozen entry; public reads stay copies', (t) => {
+  const pipeline = withOwnMemo(jsonSerializer) as SerializerPipeline;
+  const data = pipeline.dumps(fullEntry());
+  const shared = pipeline.loadsShared(data);
+  t.true(Object.isFrozen(shared));
+  t.true(Object.isFrozen(shared.headers));
+  t.true(Object.isFrozen(shared.request.headers));
+  t.is(pipeline.loadsShared(data), shared);
+  const copy = pipeline.loads(data);
+  t.not(copy, shared);
+  t.false(Object.isFrozen(copy));
+  copy.body[0] = 99;
+  t.is(pipeline.loadsShared(data).body[0], 0);
+});
+
+test('large entries whose bodies are identical are memoized apart', (t) => {
+  // The JSON form writes the body last: texts that end alike must still get their own memo slots.
+  const pipeline = withOwnMemo(jsonSerializer) as SerializerPipeline;
+  const body = new Uint8Array(100_000).fill(7);
+  const texts = ['a', 'b', 'c'].map((name) =>
+    pipeline.dumps(makeEntry({ url: `https://example.com/${name}`, body })),
+  );
+  const first = texts.map((text) => pipeline.loadsShared(text));
+  t.deepEqual(
+    first.map((entry) => entry.url),
+    ['https://example.com/a', 'https://example.com/b', 'https://example.com/c'],
+  );
+  for (let round = 0; round < 3; round++) {
+    texts.forEach((text, i) => {
+      t.is(pipeline.loadsShared(text), first[i], `text ${i} read again`);
+    });
+  }
+});
