@@ -24,7 +24,7 @@ export function requestUrl(config: InternalAxiosRequestConfig): string {
     typeof url === 'string' &&
     (params === undefined || params === null) &&
     (baseURL === undefined || baseURL === null || baseURL === '') &&
-    ABSOLUTE_URL.test(url)
+    (url.startsWith('https://') || url.startsWith('http://') || ABSOLUTE_URL.test(url))
   ) {
     return url;
   }

@@ -10,6 +10,9 @@ import type { CacheEngine, CacheInfo, ResponseHeaders } from '@reqcache/core';
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { CachedRequest } from './types.js';
 
+/** The UTF-8 text of stored bodies (shared, never changed: the cache's own bytes), decoded once. */
+const utf8Texts = new WeakMap<Uint8Array, string>();
+
 /** The bytes of a body an adapter returned for `responseType: 'arraybuffer'` (a Buffer in Node, an ArrayBuffer from fetch). */
 export function bodyBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
@@ -29,6 +32,7 @@ export function userData(
   bytes: Uint8Array,
   config: InternalAxiosRequestConfig,
   contentType: unknown,
+  shared = false,
 ): unknown {
   switch (config.responseType) {
     case 'arraybuffer':
@@ -39,12 +43,18 @@ export function userData(
       return new Blob([Buffer.from(bytes)], typeof contentType === 'string' ? { type: contentType } : {});
     default: {
       const encoding = config.responseEncoding;
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       if (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8') {
-        const text = buffer.toString('utf8');
-        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+        // Stored bodies are served many times: their text is decoded once (strings are immutable).
+        const known = utf8Texts.get(bytes);
+        if (known !== undefined) return known;
+        const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+        if (shared) utf8Texts.set(bytes, text);
+        return text;
       }
-      return buffer.toString(encoding as BufferEncoding);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
+        encoding as BufferEncoding,
+      );
     }
   }
 }
@@ -66,6 +76,8 @@ export interface ResponseParts {
   headers: AxiosHeaders;
   bytes: Uint8Array;
   request: unknown;
+  /** The bytes are a stored entry's, shared between hits and never changed. */
+  shared?: boolean;
 }
 
 /** Builds the user's response and attaches the cache fields. */
@@ -77,7 +89,7 @@ export function buildResponse(
   info: CacheInfo,
 ): AxiosResponse {
   return new CachedAxiosResponse(
-    userData(parts.bytes, config, parts.headers.get('content-type')),
+    userData(parts.bytes, config, parts.headers.get('content-type'), parts.shared === true),
     parts,
     config,
     info,

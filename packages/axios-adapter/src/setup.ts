@@ -144,7 +144,12 @@ async function handle(
   spec: AdapterSpec,
   config: InternalAxiosRequestConfig,
 ): Promise<AxiosResponse> {
-  const original = axios.getAdapter(spec ?? axios.defaults.adapter, config);
+  // The adapter axios would have used, resolved only when the network is needed (never on a hit).
+  let resolved: AxiosAdapter | undefined;
+  const original: AxiosAdapter = (networkConfig) => {
+    resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
+    return resolved(networkConfig);
+  };
   const method = (config.method ?? 'get').toUpperCase();
   const url = requestUrl(config);
   const target = { method, url };
@@ -189,6 +194,7 @@ function responseParts(
         headers: axiosHeaders(entry.headers),
         bytes: entry.body,
         request: cachedRequest(target.method, target.url, entry.url),
+        shared: Object.isFrozen(entry),
       };
     }
     case 'network': {

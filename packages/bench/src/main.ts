@@ -3,7 +3,8 @@
  *
  * Flags: `--quick` (a fast run), `--only=fetch,got,axios`, `--payload=json-1k,bin-100k`,
  * `--kinds=uncached,hit,miss,revalidate,peer,floor`, `--stores=memory,sqlite,redis`,
- * `--no-scale`, `--no-rows`, `--no-redis`, `--rounds=N`, `--batch=N`, `--scale=1000,100000`.
+ * `--no-scale`, `--no-rows`, `--no-redis`, `--rounds=N`, `--batch=N`, `--scale=1000,100000`,
+ * `--warm-ms=N` (untimed time each row runs alone first), `--warm=N` (untimed alternation rounds).
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ export interface BenchArgs {
   rounds: number;
   /** Untimed rounds before the timed ones (JIT warm-up). */
   warmRounds: number;
+  /** Untimed time (ms) each row runs alone first, so every code path reaches its optimized steady state. */
+  warmMs: number;
   batch: number;
   warmUrls: number;
   scaleRounds: number;
@@ -66,6 +69,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     'batch',
     'scale',
     'warm',
+    'warm-ms',
   ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
   const quick = flags.has('quick');
@@ -82,7 +86,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     redis: !flags.has('no-redis'),
     stores: list('stores', ['memory', 'sqlite', 'redis']) as StoreName[],
     rounds: Number(flags.get('rounds') ?? (quick ? 8 : 30)),
-    warmRounds: Number(flags.get('warm') ?? (quick ? 10 : 40)),
+    warmRounds: Number(flags.get('warm') ?? (quick ? 4 : 10)),
+    warmMs: Number(flags.get('warm-ms') ?? (quick ? 300 : 1500)),
     batch: Number(flags.get('batch') ?? (quick ? 20 : 40)),
     warmUrls: 100,
     scaleRounds: quick ? 10 : 40,
@@ -104,6 +109,24 @@ async function redisReachable(): Promise<boolean> {
       resolve(false);
     });
   });
+}
+
+/**
+ * Runs each row alone, untimed, for `warmMs`: V8 optimizes a long code path (a cache's) later than a short
+ * one (a floor's), and a few hundred requests would time the cache before its steady state.
+ */
+async function warmAlone(
+  rows: readonly { run(): Promise<void>; afterBatch?(): Promise<void> }[],
+  warmMs: number,
+  batch: number,
+): Promise<void> {
+  for (const row of rows) {
+    const until = performance.now() + warmMs;
+    while (performance.now() < until) {
+      for (let n = 0; n < batch; n++) await row.run();
+      await row.afterBatch?.();
+    }
+  }
 }
 
 /** Runs `run()` in round-robin batches over every row; returns the samples (ms) and origin requests per row. */
@@ -177,6 +200,8 @@ async function main(): Promise<void> {
           }
         }
       }
+      log(`warming ${rows.length} rows alone, ${args.warmMs} ms each …`);
+      await warmAlone(rows, args.warmMs, args.batch);
       log(`measuring ${rows.length} rows: ${args.rounds} rounds × ${args.batch} requests …`);
       gc();
       const measured = await alternate(
@@ -264,6 +289,7 @@ async function main(): Promise<void> {
       quick: args.quick,
       rounds: args.rounds,
       warmRounds: args.warmRounds,
+      warmMs: args.warmMs,
       batch: args.batch,
       warmUrls: args.warmUrls,
       durationS: Math.round((performance.now() - startedAt) / 1000),

@@ -50,6 +50,8 @@ export interface RunMeta {
   rounds: number;
   /** Untimed rounds run first (JIT warm-up). */
   warmRounds: number;
+  /** Untimed time (ms) each row ran alone before the rounds. */
+  warmMs?: number;
   batch: number;
   warmUrls: number;
   durationS?: number;
@@ -133,7 +135,7 @@ export function toMarkdown(result: BenchResult): string {
       `${meta.quick ? ' · **--quick**' : ''}`,
     '',
     `Sequential requests on one loopback origin (127.0.0.1, keep-alive). Rows measured in alternation: ` +
-      `${meta.rounds} rounds × ${meta.batch} requests per row, after ${meta.warmRounds} untimed rounds; ` +
+      `${meta.rounds} rounds × ${meta.batch} requests per row, after ${meta.warmMs ?? 0} ms of untimed requests per row alone and ${meta.warmRounds} untimed rounds; ` +
       `hit rows cycle over ${meta.warmUrls} warmed URLs. ` +
       `Every request reads the whole body. Median and p99 are per request (µs); ` +
       `req/s is sequential throughput (1 / mean); "× floor" is median ÷ the client's floor median; ` +

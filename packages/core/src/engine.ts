@@ -407,6 +407,15 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return super.emit(event, ...(args as K extends keyof CacheEvents ? CacheEvents[K] : never));
   }
 
+  /** A `hit`, counted; its payload is built only for listeners or the debug log (hits are the hot path). */
+  #hit(key: string, url: string): void {
+    if (this.#debug === undefined && this.listenerCount('hit') === 0) {
+      this.#counts.hits++;
+      return;
+    }
+    this.emit('hit', { key, url });
+  }
+
   #debugEvent(event: string, payload: DecisionPayload): void {
     let extra = '';
     if (payload.reason !== undefined) extra = ` (${payload.reason})`;
@@ -541,11 +550,11 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       this.emit('miss', { key, url: request.url });
       return { state: 'not-cached', ctx };
     }
-    const validators = conditionalHeaders(entry.headers);
-    if (usable && !this.#mustRevalidate(ctx, entry, validators !== undefined)) {
-      this.emit('hit', { key, url: request.url });
+    if (usable && !this.#mustRevalidate(ctx, entry, hasValidator(entry.headers))) {
+      this.#hit(key, request.url);
       return { state: 'fresh', ctx, entry: withAge(ctx, entry, nowMs), key };
     }
+    const validators = conditionalHeaders(entry.headers);
     if (!usable && !tooOld && this.#isUsable(ctx, entry, nowMs, this.#staleWhileRevalidateMs(ctx, entry))) {
       this.emit('stale', { key, url: request.url, reason: 'stale-while-revalidate' });
       return { state: 'stale', ctx, entry, key, headers: validators ?? {} };
@@ -659,19 +668,23 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   ): Promise<Outcome<R>> {
     this.#active++;
     try {
-      return await this.#request(request, requestOptions, send);
+      const lookup = await this.lookup(request, requestOptions);
+      // A fresh hit, the usual answer, without another async step.
+      if (lookup.state === 'fresh') {
+        return { source: 'cache', entry: lookup.entry, info: this.lookupInfo(lookup) };
+      }
+      return await this.#afterLookup(lookup, send);
     } finally {
       // Remembered flights serve requests already under way: once none is, they are dropped.
-      if (--this.#active === 0) this.#landed.clear();
+      // (Map#clear allocates a new table even for an empty map: only when there is something to drop.)
+      if (--this.#active === 0 && this.#landed.size > 0) this.#landed.clear();
     }
   }
 
-  async #request<R>(
-    request: CacheRequest,
-    requestOptions: RequestCacheOptions | ParsedRequestOptions | undefined,
+  async #afterLookup<R>(
+    lookup: Lookup,
     send: (extraHeaders: Record<string, string> | undefined) => Promise<NetworkResponse<R>>,
   ): Promise<Outcome<R>> {
-    const lookup = await this.lookup(request, requestOptions);
     switch (lookup.state) {
       case 'bypass':
         // Through handleResponse: an unsafe method may invalidate (RFC 9111 §4.4); the body is not read.
@@ -703,6 +716,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       return this.#statusInfo({ ...uncachedInfo(nowMs), fromCache: true }, { detail: 'only-if-cached' });
     }
     const info = this.#info(lookup.key, lookup.entry, nowMs, false);
+    if (this.settings.parsed.cacheStatus === undefined) return info;
     const ttl = ttlSeconds(lookup.entry.expiresAt, nowMs);
     const params: CacheStatusParams = { hit: true };
     if (ttl !== undefined) params.ttl = ttl;
@@ -1317,12 +1331,16 @@ interface KeyMemo {
 /** How many URL → key pairs {@link CacheEngine.createKey} remembers (emptied when full). */
 const KEY_MEMO_SIZE = 4096;
 
+const CREDENTIAL_NAMES: ReadonlySet<string> = new Set(CREDENTIAL_HEADERS);
+
 /** True when the request carries a header that is part of its key under `separateCredentials`. */
 function carriesCredentials(headers: RequestHeaders, ignored: IgnoredNames, separate: boolean): boolean {
   if (!separate) return false;
   for (const name of Object.keys(headers)) {
+    // Names are lower-case in a CacheRequest; anything else is checked lower-cased.
+    if (CREDENTIAL_NAMES.has(name) || ignored.names.has(name)) return true;
     const lower = name.toLowerCase();
-    if (ignored.names.has(lower) || CREDENTIAL_HEADERS.includes(lower)) return true;
+    if (lower !== name && (CREDENTIAL_NAMES.has(lower) || ignored.names.has(lower))) return true;
   }
   return false;
 }

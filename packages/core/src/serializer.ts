@@ -326,9 +326,29 @@ function copyEntry(entry: CacheEntry): CacheEntry {
  * as the last member. Base64 never needs JSON escaping, so the (large) body text is not scanned a second time.
  */
 function entryJson(entry: CacheEntry): string {
-  const { body, ...rest } = entryStage.dumps(entry);
-  const head = JSON.stringify(rest);
-  return `${head.slice(0, -1)},"body":"${body}"}`;
+  // The members of entryDocument() in its order, the body left out (built directly: no copy to drop it).
+  const request: EntryDocument<string>['request'] = {
+    method: entry.request.method,
+    url: entry.request.url,
+    headers: entry.request.headers,
+  };
+  if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
+    request.body = toBase64(entry.request.body);
+  }
+  const head = JSON.stringify({
+    v: entry.v,
+    status: entry.status,
+    statusText: entry.statusText,
+    headers: entry.headers,
+    url: entry.url,
+    request,
+    history: entry.history,
+    createdAt: entry.createdAt,
+    expiresAt: entry.expiresAt,
+    requestedAt: entry.requestedAt,
+    receivedAt: entry.receivedAt,
+  });
+  return `${head.slice(0, -1)},"body":"${toBase64(entry.body)}"}`;
 }
 
 /** The default serializer: JSON text, bodies as base64 (recently read entries memoized, see {@link SerializerPipeline}). */

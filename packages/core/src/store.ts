@@ -129,6 +129,33 @@ export class StoreHealth {
   }
 }
 
+/** The Map behind a Keyv whose records can be read without it, and the prefix of its keys. */
+interface DirectMap {
+  map: Map<string, unknown>;
+  prefix: string;
+  hooks: { _hookHandlers?: Map<unknown, unknown[]> } | undefined;
+}
+
+/**
+ * The Map behind a Keyv that keeps its records there as they are (the memory backend: a plain Map, no
+ * serialization, compression or statistics), else undefined.
+ */
+function directMap(keyv: Keyv): DirectMap | undefined {
+  const store = keyv.opts.store as unknown;
+  if (
+    !(store instanceof Map) ||
+    keyv.serialize !== undefined ||
+    keyv.deserialize !== undefined ||
+    keyv.opts.compression !== undefined ||
+    keyv.stats.enabled
+  ) {
+    return undefined;
+  }
+  const namespace = keyv.namespace;
+  const hooks = (keyv as { hooks?: DirectMap['hooks'] }).hooks;
+  return { map: store, prefix: keyv.useKeyPrefix && namespace ? `${namespace}:` : '', hooks };
+}
+
 /** {@link HttpCache}'s direct Map read could not answer: ask Keyv. */
 const NOT_DIRECT = Symbol('not direct');
 
@@ -184,9 +211,13 @@ export class HttpCache {
   /** Store health: after a failure the engine skips the store for a while (see {@link StoreHealth}). */
   readonly health = new StoreHealth();
 
+  /** Set when reads can go straight to the Map behind the Keyv (see {@link HttpCache.#directRead}). */
+  readonly #direct: DirectMap | undefined;
+
   constructor(init: HttpCacheInit) {
     this.#init = init;
     this.keyv = init.keyv;
+    this.#direct = directMap(init.keyv);
   }
 
   /** True while the store is considered down (failed, and not yet answering a probe). */
@@ -546,22 +577,10 @@ export class HttpCache {
    * hooks or statistics, and every other store go through Keyv.
    */
   #directRead(key: string): unknown {
-    const keyv = this.keyv as Keyv & { hooks?: { _hookHandlers?: Map<unknown, unknown[]> } };
-    const store = keyv.opts.store as unknown;
-    if (
-      !(store instanceof Map) ||
-      keyv.serialize !== undefined ||
-      keyv.deserialize !== undefined ||
-      keyv.opts.compression !== undefined ||
-      keyv.stats.enabled ||
-      keyv.hooks?._hookHandlers?.size !== 0
-    ) {
-      return NOT_DIRECT;
-    }
-    const namespace = keyv.namespace;
-    const record = store.get(keyv.useKeyPrefix && namespace ? `${namespace}:${key}` : key) as
-      | { value?: unknown; expires?: unknown }
-      | undefined;
+    const direct = this.#direct;
+    // Hooks can be added at any time: with any, Keyv reads (so they run).
+    if (direct === undefined || direct.hooks?._hookHandlers?.size !== 0) return NOT_DIRECT;
+    const record = direct.map.get(direct.prefix + key) as { value?: unknown; expires?: unknown } | undefined;
     if (record === undefined || record === null) return undefined;
     if (typeof record !== 'object' || (typeof record.expires === 'number' && Date.now() > record.expires))
       return NOT_DIRECT;

@@ -2,7 +2,7 @@
  * The engine's outcome → a `Response` with the cache attributes as own properties.
  * @module
  */
-import { type CacheEntry, type CacheInfo, redactUrl } from '@reqcache/core';
+import { type CacheEntry, type CacheInfo, type ResponseHeaders, redactUrl } from '@reqcache/core';
 import type { CachedFetchResponse, FetchResponseLike } from './types.js';
 
 /** Statuses whose responses have no body (the Fetch standard's null body statuses). */
@@ -26,11 +26,14 @@ export function responseFromEntry(
   method: string,
   requestUrl: string,
   ignoredParameters: readonly string[],
-  decoration: Omit<Decoration, 'location'>,
+  info: CacheInfo,
+  describe: () => string,
 ): CachedFetchResponse {
+  const location = entryLocation(entry, requestUrl, ignoredParameters);
   return buildResponse(entry.status, entry.statusText, headersInitOf(entry), entry.body, method, {
-    ...decoration,
-    location: entryLocation(entry, requestUrl, ignoredParameters),
+    info,
+    location,
+    describe,
   });
 }
 
@@ -44,16 +47,17 @@ const headersInits = new WeakMap<CacheEntry, HeadersInit>();
 function headersInitOf(entry: CacheEntry): HeadersInit {
   const known = headersInits.get(entry);
   if (known !== undefined) return known;
-  const headers = entry.headers;
-  let init: HeadersInit = headers as Record<string, string>;
-  for (const name of Object.keys(headers)) {
-    if (typeof headers[name] !== 'string') {
-      init = pairsOf(headers);
-      break;
-    }
-  }
+  const init = headersInit(entry.headers);
   if (Object.isFrozen(entry)) headersInits.set(entry, init);
   return init;
+}
+
+/** Headers as a record when no value is a list, else as pairs. */
+function headersInit(headers: ResponseHeaders): HeadersInit {
+  for (const name of Object.keys(headers)) {
+    if (typeof headers[name] !== 'string') return pairsOf(headers);
+  }
+  return headers as Record<string, string>;
 }
 
 /** Stored headers as `[name, value]` pairs (a list value gives one pair per item). */
@@ -81,18 +85,18 @@ function entryLocation(
   return { url: entry.url, redirected: true };
 }
 
-/** A response rebuilt from the network response's status and headers and the body bytes already read. @internal */
+/**
+ * A response rebuilt from the network response's status, its headers (as the engine read them) and the
+ * body bytes already read. @internal
+ */
 export function responseFromBytes(
   raw: FetchResponseLike,
+  headers: ResponseHeaders,
   body: Uint8Array,
   method: string,
   decoration: Decoration,
 ): CachedFetchResponse {
-  const pairs: [string, string][] = [];
-  raw.headers.forEach((value, name) => {
-    pairs.push([name, value]);
-  });
-  return buildResponse(raw.status, raw.statusText, pairs, body, method, decoration);
+  return buildResponse(raw.status, raw.statusText, headersInit(headers), body, method, decoration);
 }
 
 /** The synthetic answer to an `onlyIfCached` miss: 504 Not Cached, empty body. @internal */

@@ -142,7 +142,8 @@ function toFetchResponse(
         method,
         requestUrl,
         engine.settings.parsed.ignoredParameters,
-        { info, describe },
+        info,
+        describe,
       );
       response = decorated;
       break;
@@ -155,10 +156,10 @@ function toFetchResponse(
         size = Number(raw.headers.get('content-length') ?? 0) || 0;
       } else {
         size = outcome.body.byteLength;
-        decorated = responseFromBytes(raw, outcome.body, method, {
+        decorated = responseFromBytes(raw, outcome.response.headers, outcome.body, method, {
           info,
-          describe,
           location: { url: raw.url || requestUrl, redirected: raw.redirected },
+          describe,
         });
         response = decorated;
       }

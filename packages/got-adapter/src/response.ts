@@ -215,7 +215,14 @@ export function toBuffer(bytes: Uint8Array): Buffer {
 }
 
 function rawHeaders(headers: ResponseHeaders): string[] {
+  const known = rawHeaderLists.get(headers);
+  // A copy: the caller may change the list it gets.
+  if (known !== undefined) return known.slice();
   const out: string[] = [];
   for (const [name, value] of headerPairs(headers)) out.push(name, value);
+  if (Object.isFrozen(headers)) rawHeaderLists.set(headers, out.slice());
   return out;
 }
+
+/** The raw header list of each shared (frozen) stored header set, built once: stored entries are served many times. */
+const rawHeaderLists = new WeakMap<ResponseHeaders, string[]>();
