@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
-import type { CacheEngine, CacheInfo, ResponseHeaders } from '@reqcache/core';
+import { assignCacheInfo, type CacheEngine, type CacheInfo, type ResponseHeaders } from '@reqcache/core';
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { CachedRequest } from './types.js';
 
@@ -110,12 +110,13 @@ class CachedAxiosResponse {
   headers: AxiosHeaders;
   config: InternalAxiosRequestConfig;
   request: unknown;
-  fromCache: boolean;
-  createdAt: Date;
-  expires: Date | null;
-  isExpired: boolean;
-  revalidated: boolean;
-  cacheKey: string | undefined;
+  // Set by assignCacheInfo in the constructor.
+  declare fromCache: boolean;
+  declare createdAt: Date;
+  declare expires: Date | null;
+  declare isExpired: boolean;
+  declare revalidated: boolean;
+  declare cacheKey: string | undefined;
   #describe: () => string;
   #description: string | undefined;
 
@@ -132,12 +133,7 @@ class CachedAxiosResponse {
     this.headers = parts.headers;
     this.config = config;
     this.request = parts.request;
-    this.fromCache = info.fromCache;
-    this.createdAt = info.createdAt;
-    this.expires = info.expires;
-    this.isExpired = info.isExpired;
-    this.revalidated = info.revalidated;
-    this.cacheKey = info.cacheKey;
+    assignCacheInfo(this, info);
     this.#describe = describe;
   }
 
@@ -163,12 +159,7 @@ export function attachInfo(
   info: CacheInfo,
   size: number,
 ): AxiosResponse {
-  response.fromCache = info.fromCache;
-  response.createdAt = info.createdAt;
-  response.expires = info.expires;
-  response.isExpired = info.isExpired;
-  response.revalidated = info.revalidated;
-  response.cacheKey = info.cacheKey;
+  assignCacheInfo(response, info);
   let description: string | undefined;
   Object.defineProperty(response, 'cacheDescription', {
     enumerable: true,

@@ -19,8 +19,9 @@ export interface OpenedBackend {
   /** Where the entries live on a server: Redis namespace, Postgres table, Mongo database, DynamoDB table. */
   location?: string;
   /**
-   * Registers the listener of entries the store refused (larger than a DynamoDB item): the engine
-   * reports them, and the store stays up (a refusal is not an outage).
+   * Registers the listener of problems that are reported but are not an outage: entries the store
+   * refused (larger than a DynamoDB item), a SQLite file that could not switch to WAL mode. The engine
+   * reports them, and the store stays up.
    */
   onRefused?(listener: (error: ReqcacheError) => void): void;
 }
@@ -39,7 +40,7 @@ export const BACKEND_DEFAULTS = Object.freeze({
 type LoadedStore = KeyvStoreAdapter & {
   emit(event: string, ...args: unknown[]): boolean;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
-  query?: (sql: string) => Promise<unknown>;
+  query?: (sql: string, ...parameters: unknown[]) => Promise<unknown>;
 };
 type StoreClass = new (...args: unknown[]) => LoadedStore;
 
@@ -206,14 +207,37 @@ function openSqlite(
   Object.assign(store, {
     iterator: sqliteKeysetIterator(store as unknown as Parameters<typeof sqliteKeysetIterator>[0]),
   });
+  let problem: ((error: ReqcacheError) => void) | undefined;
   if (wal !== false && path !== ':memory:' && path !== '' && typeof store.query === 'function') {
     // Readers never wait for the writer and writers queue behind the busy timeout: safe across processes.
-    store.query('PRAGMA journal_mode=WAL').catch((error: unknown) => store.emit('error', error));
+    // Every query waits for the switch (it fails inside a transaction a caller might begin first), and a
+    // file that stays in rollback-journal mode still works: reported, never an outage.
+    const query = store.query.bind(store);
+    const walReady = query('PRAGMA journal_mode=WAL').then(
+      () => undefined,
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        problem?.(
+          new ReqcacheError(
+            'ERR_CACHE_STORE',
+            `Could not switch the SQLite file ${path} to WAL mode (it stays in rollback-journal mode): ${message}`,
+            { cause: error },
+          ),
+        );
+      },
+    );
+    store.query = async (sql: string, ...parameters: unknown[]) => {
+      await walReady;
+      return query(sql, ...parameters);
+    };
   }
   return {
     keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
     name: 'sqlite',
     path,
+    onRefused: (listener) => {
+      problem = listener;
+    },
   };
 }
 

@@ -114,6 +114,21 @@ export interface CacheInfo {
   cacheStatus?: string | undefined;
 }
 
+/**
+ * Puts the six cache fields of `info` on an adapter's response object as own, enumerable data
+ * properties, always in the same order (so responses built the same way share one hidden class).
+ * `cacheStatus` is not copied: adapters put it in the response headers.
+ */
+export function assignCacheInfo(target: object, info: CacheInfo): void {
+  const fields = target as Record<keyof CacheInfo, unknown>;
+  fields.fromCache = info.fromCache;
+  fields.createdAt = info.createdAt;
+  fields.expires = info.expires;
+  fields.isExpired = info.isExpired;
+  fields.revalidated = info.revalidated;
+  fields.cacheKey = info.cacheKey;
+}
+
 /** Per-request state shared by the lookup and the response handling. */
 export interface RequestContext {
   request: CacheRequest;

@@ -32,7 +32,7 @@ export type {
   Outcome,
   RequestContext,
 } from './engine.js';
-export { CacheEngine } from './engine.js';
+export { assignCacheInfo, CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export {
   contentTypeOf,

@@ -138,14 +138,11 @@ export interface EntryDocument<Body = string> {
   receivedAt: number;
 }
 
-/**
- * The plain document of an entry, its bodies encoded by `encodeBody` (base64 text for JSON and YAML,
- * bytes as they are for binary formats). @internal
- */
-export function entryDocument<Body>(
+/** The stored request as a document (its body, when not empty, encoded). */
+function requestDocument<Body>(
   entry: CacheEntry,
   encodeBody: (bytes: Uint8Array) => Body,
-): EntryDocument<Body> {
+): EntryDocument<Body>['request'] {
   const request: EntryDocument<Body>['request'] = {
     method: entry.request.method,
     url: entry.request.url,
@@ -154,6 +151,18 @@ export function entryDocument<Body>(
   if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
     request.body = encodeBody(entry.request.body);
   }
+  return request;
+}
+
+/**
+ * The plain document of an entry, its bodies encoded by `encodeBody` (base64 text for JSON and YAML,
+ * bytes as they are for binary formats). @internal
+ */
+export function entryDocument<Body>(
+  entry: CacheEntry,
+  encodeBody: (bytes: Uint8Array) => Body,
+): EntryDocument<Body> {
+  const request = requestDocument(entry, encodeBody);
   return {
     v: entry.v,
     status: entry.status,
@@ -327,14 +336,7 @@ function copyEntry(entry: CacheEntry): CacheEntry {
  */
 function entryJson(entry: CacheEntry): string {
   // The members of entryDocument() in its order, the body left out (built directly: no copy to drop it).
-  const request: EntryDocument<string>['request'] = {
-    method: entry.request.method,
-    url: entry.request.url,
-    headers: entry.request.headers,
-  };
-  if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
-    request.body = toBase64(entry.request.body);
-  }
+  const request = requestDocument(entry, toBase64);
   const head = JSON.stringify({
     v: entry.v,
     status: entry.status,

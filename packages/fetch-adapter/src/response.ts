@@ -2,7 +2,13 @@
  * The engine's outcome → a `Response` with the cache attributes as own properties.
  * @module
  */
-import { type CacheEntry, type CacheInfo, type ResponseHeaders, redactUrl } from '@reqcache/core';
+import {
+  assignCacheInfo,
+  type CacheEntry,
+  type CacheInfo,
+  type ResponseHeaders,
+  redactUrl,
+} from '@reqcache/core';
 import type { CachedFetchResponse, FetchResponseLike } from './types.js';
 
 /** Statuses whose responses have no body (the Fetch standard's null body statuses). */
@@ -146,23 +152,18 @@ function buildResponse(
  * decorating a plain `Response`, whose internals fetch reads more slowly once properties are defined on it.
  */
 class CacheResponse extends Response implements CachedFetchResponse {
-  readonly fromCache: boolean;
-  readonly createdAt: Date;
-  readonly expires: Date | null;
-  readonly isExpired: boolean;
-  readonly revalidated: boolean;
-  readonly cacheKey: string | undefined;
+  // Set by assignCacheInfo in the constructor.
+  declare readonly fromCache: boolean;
+  declare readonly createdAt: Date;
+  declare readonly expires: Date | null;
+  declare readonly isExpired: boolean;
+  declare readonly revalidated: boolean;
+  declare readonly cacheKey: string | undefined;
   readonly #decoration: Decoration;
 
   constructor(body: Uint8Array<ArrayBuffer> | null, init: ResponseInit, decoration: Decoration) {
     super(body, init);
-    const info = decoration.info;
-    this.fromCache = info.fromCache;
-    this.createdAt = info.createdAt;
-    this.expires = info.expires;
-    this.isExpired = info.isExpired;
-    this.revalidated = info.revalidated;
-    this.cacheKey = info.cacheKey;
+    assignCacheInfo(this, decoration.info);
     this.#decoration = decoration;
   }
 
@@ -209,13 +210,7 @@ export function decorate(response: Response, decoration: Decoration): CachedFetc
   const { info, location, describe } = decoration;
   const nativeClone = response.clone;
   // Plain assignments for the data fields (cheaper than defining them); the rest stays non-enumerable.
-  const target = response as unknown as Record<string, unknown>;
-  target['fromCache'] = info.fromCache;
-  target['createdAt'] = info.createdAt;
-  target['expires'] = info.expires;
-  target['isExpired'] = info.isExpired;
-  target['revalidated'] = info.revalidated;
-  target['cacheKey'] = info.cacheKey;
+  assignCacheInfo(response, info);
   const descriptors: PropertyDescriptorMap = {
     cacheDescription: { get: describe, enumerable: false, configurable: true },
     toString: { value: describe, writable: true, configurable: true },

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import {
+  assignCacheInfo,
   type CacheEntry,
   type CacheInfo,
   headerPairs,
@@ -78,14 +79,8 @@ export function decorate(target: object, info: CacheInfo, description: string | 
   if (target instanceof CachedResponseStream) {
     // The stream's own accessor formats the description: no accessor defined per object (each would give
     // the response a hidden class of its own, which only a full garbage collection reclaims).
-    const fields = target as unknown as Record<string, unknown>;
-    fields['fromCache'] = info.fromCache;
-    fields['createdAt'] = info.createdAt;
-    fields['expires'] = info.expires;
-    fields['isExpired'] = info.isExpired;
-    fields['revalidated'] = info.revalidated;
-    fields['cacheKey'] = info.cacheKey;
-    if (info.cacheStatus !== undefined) fields['cacheStatus'] = info.cacheStatus;
+    assignCacheInfo(target, info);
+    if (info.cacheStatus !== undefined) (target as { cacheStatus?: string }).cacheStatus = info.cacheStatus;
     target.describeWith(description);
     return;
   }

@@ -306,28 +306,45 @@ export function registerStoreSuite(anyTest: TestFn, options: StoreSuiteOptions):
     },
   );
 
-  test(title('values read are copies: changing one does not change the store'), async (t) => {
-    const { engine, errors } = await open(t, uniqueCacheName(), new Set());
-    const url = 'https://example.org/copy';
-    const key = keyOf(engine, url);
-    const entry = makeEntry(url, binaryBody(16));
-    await engine.cache.write(key, entry);
-    entry.body[0] = 99;
-    entry.headers['x-changed'] = 'after write';
-    const first = await engine.cache.read(key);
-    t.is(first?.entry.body[0], 0);
-    t.is(first?.entry.headers['x-changed'], undefined);
-    if (first) {
-      first.entry.body[1] = 99;
-      first.entry.headers['x-changed'] = 'after read';
-      first.entry.status = 500;
-    }
-    const second = await engine.cache.read(key);
-    t.is(second?.entry.body[1], 1);
-    t.is(second?.entry.headers['x-changed'], undefined);
-    t.is(second?.entry.status, 200);
-    t.deepEqual(errors, []);
-  });
+  test(
+    title('values read cannot be changed in the store: shared reads are frozen, views are copies'),
+    async (t) => {
+      const { engine, errors } = await open(t, uniqueCacheName(), new Set());
+      const url = 'https://example.org/copy';
+      const key = keyOf(engine, url);
+      const entry = makeEntry(url, binaryBody(16));
+      await engine.cache.write(key, entry);
+      entry.body[0] = 99;
+      entry.headers['x-changed'] = 'after write';
+      const first = await engine.cache.read(key);
+      t.is(first?.entry.body[0], 0);
+      t.is(first?.entry.headers['x-changed'], undefined);
+      // The engine's own reads are either shared and frozen (changing them throws) or copies of their own.
+      if (first !== undefined) {
+        const read = first.entry;
+        if (Object.isFrozen(read)) {
+          t.throws(() => {
+            read.headers['x-changed'] = 'after read';
+          });
+        } else {
+          read.body[1] = 99;
+          read.headers['x-changed'] = 'after read';
+          read.status = 500;
+        }
+      }
+      // What users get from the maintenance views is always their own copy.
+      const viewed = await engine.cache.responses.get(key);
+      if (viewed !== undefined) {
+        viewed.body[1] = 99;
+        viewed.headers['x-changed'] = 'after view';
+      }
+      const second = await engine.cache.read(key);
+      t.is(second?.entry.body[1], 1);
+      t.is(second?.entry.headers['x-changed'], undefined);
+      t.is(second?.entry.status, 200);
+      t.deepEqual(errors, []);
+    },
+  );
 
   if (persistent) {
     test(title('what one engine stored, a new engine on the same cache name serves'), async (t) => {

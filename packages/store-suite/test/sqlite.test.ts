@@ -26,6 +26,24 @@ test('store sqlite: cacheName is the file <cacheName>.sqlite, in WAL mode with a
   t.true(existsSync(`${path}.sqlite`));
 });
 
+test('store sqlite: a transaction begun right after opening neither fails the WAL switch nor takes the store down', async (t) => {
+  // The WAL switch cannot run inside a transaction: every query waits for it, so a caller's BEGIN comes after.
+  const path = directory.file('wal_then_begin');
+  t.teardown(() => removeSqliteFile(path));
+  const engine = new CacheEngine({ backend: 'sqlite', cacheName: path });
+  t.teardown(() => engine.cache.close());
+  const errors: unknown[] = [];
+  engine.on('error', (error) => errors.push(error));
+  const store = engine.keyv.store as { query(sql: string): Promise<Array<Record<string, unknown>>> };
+  await store.query('BEGIN');
+  await engine.keyv.set('k', 'v');
+  await store.query('COMMIT');
+  t.deepEqual(await store.query('PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
+  t.is(await engine.keyv.get('k'), 'v');
+  t.false(engine.cache.storeDown);
+  t.deepEqual(errors, []);
+});
+
 test('store sqlite: backendOptions pass through (wal: false, busyTimeout, table)', async (t) => {
   const path = directory.file('options_check');
   t.teardown(() => removeSqliteFile(path));
