@@ -28,7 +28,7 @@ import {
 } from './expiration.js';
 import { getHeader, type RequestHeaders, type ResponseHeaders } from './headers.js';
 import {
-  CREDENTIAL_HEADERS,
+  carriesCredentials,
   compileNames,
   createKey,
   type IgnoredNames,
@@ -336,7 +336,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
         : undefined;
     if (
       memo !== undefined &&
-      !carriesCredentials(request.headers, memo.ignored, settings.separateCredentials)
+      !(settings.separateCredentials && carriesCredentials(request.headers, settings.ignoredParameters))
     ) {
       const known = memo.keys.get(request.url);
       if (known !== undefined) return known;
@@ -348,18 +348,13 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return this.#createKey(request, matchHeaders);
   }
 
-  /** The URL → key memo of bodiless GET requests, emptied whenever a setting that shapes keys changed. */
+  /**
+   * The URL → key memo of bodiless GET requests, emptied whenever `ignoredParameters` changed (the only
+   * setting that shapes such keys: with credentials under `separateCredentials` they are not memoized).
+   */
   #keyMemo(settings: Readonly<ParsedSettings>): KeyMemo {
     const ignored = compileNames(settings.ignoredParameters);
-    const memo = this.#keys;
-    if (
-      memo !== undefined &&
-      memo.ignored === ignored &&
-      memo.separateCredentials === settings.separateCredentials
-    ) {
-      return memo;
-    }
-    this.#keys = { ignored, separateCredentials: settings.separateCredentials, keys: new Map() };
+    if (this.#keys?.ignored !== ignored) this.#keys = { ignored, keys: new Map() };
     return this.#keys;
   }
 
@@ -697,15 +692,13 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   }
 
   async #afterLookup<R>(
-    lookup: Lookup,
+    lookup: Exclude<Lookup, { state: 'fresh' }>,
     send: (extraHeaders: Record<string, string> | undefined) => Promise<NetworkResponse<R>>,
   ): Promise<Outcome<R>> {
     switch (lookup.state) {
       case 'bypass':
         // Through handleResponse: an unsafe method may invalidate (RFC 9111 §4.4); the body is not read.
         return this.handleResponse(lookup, await send(undefined));
-      case 'fresh':
-        return { source: 'cache', entry: lookup.entry, info: this.lookupInfo(lookup) };
       case 'not-cached':
         return { source: 'not-cached', info: this.lookupInfo(lookup) };
       case 'stale':
@@ -1336,29 +1329,14 @@ function withAge(ctx: RequestContext, entry: CacheEntry, nowMs: number): CacheEn
 /** Per shared (frozen) entry: its corrected initial age and the copy last served with an `Age` header. */
 const servedWithAge = new WeakMap<CacheEntry, { initialAgeMs: number; age: string; entry: CacheEntry }>();
 
-/** Keys of bodiless GET requests by URL, valid for one set of key-shaping settings. */
+/** Keys of bodiless GET requests by URL, valid for one compiled `ignoredParameters` list. */
 interface KeyMemo {
   ignored: IgnoredNames;
-  separateCredentials: boolean;
   keys: Map<string, string>;
 }
 
 /** How many URL → key pairs {@link CacheEngine.createKey} remembers (emptied when full). */
 const KEY_MEMO_SIZE = 4096;
-
-const CREDENTIAL_NAMES: ReadonlySet<string> = new Set(CREDENTIAL_HEADERS);
-
-/** True when the request carries a header that is part of its key under `separateCredentials`. */
-function carriesCredentials(headers: RequestHeaders, ignored: IgnoredNames, separate: boolean): boolean {
-  if (!separate) return false;
-  for (const name of Object.keys(headers)) {
-    // Names are lower-case in a CacheRequest; anything else is checked lower-cased.
-    if (CREDENTIAL_NAMES.has(name) || ignored.names.has(name)) return true;
-    const lower = name.toLowerCase();
-    if (lower !== name && (CREDENTIAL_NAMES.has(lower) || ignored.names.has(lower))) return true;
-  }
-  return false;
-}
 
 /** How many recently ended flights are remembered for lookups already under way. */
 const RECENT_FLIGHTS = 64;

@@ -633,10 +633,33 @@ export function credentialDigests(
     const value = headers[rawName];
     if (typeof value !== 'string') continue;
     const name = rawName.toLowerCase();
-    if (!ignored.has(name) && !CREDENTIAL_HEADERS.includes(name)) continue;
+    if (!isCredentialName(name, ignored)) continue;
     lines.push(`${name}=${hash('sha256', value, 'hex')}`);
   }
   return lines.sort().join('\n');
+}
+
+/**
+ * True when the request carries a header that {@link credentialDigests} keys it by, so that its key
+ * depends on more than method, URL and body under `separateCredentials`.
+ * @internal
+ */
+export function carriesCredentials(
+  headers: Readonly<Record<string, string>>,
+  ignoredParameters: readonly string[],
+): boolean {
+  const ignored = compileNames(ignoredParameters).names;
+  for (const rawName of Object.keys(headers)) {
+    if (typeof headers[rawName] === 'string' && isCredentialName(rawName.toLowerCase(), ignored)) return true;
+  }
+  return false;
+}
+
+const CREDENTIAL_NAMES: ReadonlySet<string> = new Set(CREDENTIAL_HEADERS);
+
+/** A lower-case header name that carries a credential: a {@link CREDENTIAL_HEADERS} name or an ignored parameter. */
+function isCredentialName(name: string, ignored: ReadonlySet<string>): boolean {
+  return CREDENTIAL_NAMES.has(name) || ignored.has(name);
 }
 
 /**

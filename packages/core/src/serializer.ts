@@ -138,11 +138,22 @@ export interface EntryDocument<Body = string> {
   receivedAt: number;
 }
 
-/** The stored request as a document (its body, when not empty, encoded). */
-function requestDocument<Body>(
+/**
+ * The plain document of an entry, its bodies encoded by `encodeBody` (base64 text for JSON and YAML,
+ * bytes as they are for binary formats), the body last (see {@link entryJson}). @internal
+ */
+export function entryDocument<Body>(
   entry: CacheEntry,
   encodeBody: (bytes: Uint8Array) => Body,
-): EntryDocument<Body>['request'] {
+): EntryDocument<Body> {
+  return { ...documentHead(entry, encodeBody), body: encodeBody(entry.body) };
+}
+
+/** Every member of {@link entryDocument} but the body (the request body, when not empty, encoded). */
+function documentHead<Body>(
+  entry: CacheEntry,
+  encodeBody: (bytes: Uint8Array) => Body,
+): Omit<EntryDocument<Body>, 'body'> {
   const request: EntryDocument<Body>['request'] = {
     method: entry.request.method,
     url: entry.request.url,
@@ -151,24 +162,11 @@ function requestDocument<Body>(
   if (entry.request.body !== undefined && entry.request.body.byteLength > 0) {
     request.body = encodeBody(entry.request.body);
   }
-  return request;
-}
-
-/**
- * The plain document of an entry, its bodies encoded by `encodeBody` (base64 text for JSON and YAML,
- * bytes as they are for binary formats). @internal
- */
-export function entryDocument<Body>(
-  entry: CacheEntry,
-  encodeBody: (bytes: Uint8Array) => Body,
-): EntryDocument<Body> {
-  const request = requestDocument(entry, encodeBody);
   return {
     v: entry.v,
     status: entry.status,
     statusText: entry.statusText,
     headers: entry.headers,
-    body: encodeBody(entry.body),
     url: entry.url,
     request,
     history: entry.history,
@@ -232,8 +230,9 @@ const MEMO_HEAD = 2048;
 const MEMO_TAIL = 160;
 
 /**
- * Decoded entries by the exact text they were decoded from, evicted oldest first unless read since (CLOCK). Looked up by the
- * text's length and tail (cheap to hash, distinct for distinct entries in practice) and confirmed by
+ * Decoded entries by the exact text they were decoded from, evicted oldest first unless read since
+ * (CLOCK). Looked up by the text itself, or for a long text by its length, head and tail (cheap to hash,
+ * distinct for distinct entries in practice), and confirmed by
  * comparing the whole text (a pointer comparison when the store hands back the very string it keeps, as
  * the memory store does). An entry is only ever found again for identical stored text, so deletes,
  * expiry and rewrites are the store's business as before: the memo never answers without a store read.
@@ -335,21 +334,7 @@ function copyEntry(entry: CacheEntry): CacheEntry {
  * as the last member. Base64 never needs JSON escaping, so the (large) body text is not scanned a second time.
  */
 function entryJson(entry: CacheEntry): string {
-  // The members of entryDocument() in its order, the body left out (built directly: no copy to drop it).
-  const request = requestDocument(entry, toBase64);
-  const head = JSON.stringify({
-    v: entry.v,
-    status: entry.status,
-    statusText: entry.statusText,
-    headers: entry.headers,
-    url: entry.url,
-    request,
-    history: entry.history,
-    createdAt: entry.createdAt,
-    expiresAt: entry.expiresAt,
-    requestedAt: entry.requestedAt,
-    receivedAt: entry.receivedAt,
-  });
+  const head = JSON.stringify(documentHead(entry, toBase64));
   return `${head.slice(0, -1)},"body":"${toBase64(entry.body)}"}`;
 }
 
