@@ -6,6 +6,7 @@ import {
   assignCacheInfo,
   type CacheEntry,
   type CacheInfo,
+  headerPairs,
   type ResponseHeaders,
   redactUrl,
 } from '@reqcache/core';
@@ -58,23 +59,12 @@ function headersInitOf(entry: CacheEntry): HeadersInit {
   return init;
 }
 
-/** Headers as a record when no value is a list, else as pairs. */
+/** Headers as a record when no value is a list, else as pairs (a list value gives one pair per item). */
 function headersInit(headers: ResponseHeaders): HeadersInit {
   for (const name of Object.keys(headers)) {
-    if (typeof headers[name] !== 'string') return pairsOf(headers);
+    if (typeof headers[name] !== 'string') return [...headerPairs(headers)];
   }
   return headers as Record<string, string>;
-}
-
-/** Stored headers as `[name, value]` pairs (a list value gives one pair per item). */
-function pairsOf(headers: CacheEntry['headers']): [string, string][] {
-  const out: [string, string][] = [];
-  for (const name of Object.keys(headers)) {
-    const value = headers[name]!;
-    if (typeof value === 'string') out.push([name, value]);
-    else for (const item of value) out.push([name, item]);
-  }
-  return out;
 }
 
 /**
