@@ -6,7 +6,8 @@ import { registerAdapterSuite } from '@reqcache/behaviour-suite';
 import type { SerializerName } from '@reqcache/core';
 import { withCache } from '@reqcache/fetch';
 import test from 'ava';
-import { fetchSuiteClient } from './helpers/fetch-suite-client.js';
+// The fetch adapter's own suite client (as the reliability suite uses it).
+import { fetchSuiteClient } from '../../fetch-adapter/test/helpers/suite-client.js';
 
 const serializers: SerializerName[] = ['json', 'msgpack', 'yaml+gzip', 'bson+brotli'];
 

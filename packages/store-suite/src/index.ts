@@ -5,5 +5,6 @@
  */
 export type { FetchedResponse } from './client.js';
 export { fetchThrough } from './client.js';
+export { freePort, type MongoForTests, startMongo } from './servers.js';
 export type { StoreSuiteOptions } from './suite.js';
 export { makeEntry, registerStoreSuite, uniqueCacheName } from './suite.js';

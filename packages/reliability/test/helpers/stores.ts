@@ -3,16 +3,15 @@
  * servers are never stopped: outages go through a proxy of the test's own (see `proxy.ts`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import { postgresTable } from '@reqcache/core';
-import { uniqueCacheName } from '@reqcache/store-suite';
+import { type MongoForTests, startMongo, uniqueCacheName } from '@reqcache/store-suite';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 
-export { uniqueCacheName };
+export { type MongoForTests, startMongo, uniqueCacheName };
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const POSTGRES_URL = process.env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -62,42 +61,6 @@ export async function dropPostgresTable(cacheName: string): Promise<void> {
 /** Removes a SQLite cache file and its WAL companions. */
 export function removeSqliteFile(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
-}
-
-/** A MongoDB server for the tests. */
-export interface MongoForTests {
-  url: string;
-  /** MongoClient options the server needs (also passed as `backendOptions`). */
-  clientOptions: Record<string, unknown>;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** MONGODB_URL when set, else an in-process CongoDB server (as the store suite does). */
-export async function startMongo(): Promise<MongoForTests> {
-  const external = process.env['MONGODB_URL'];
-  if (external !== undefined && external !== '')
-    return { url: external, clientOptions: {}, stop: async () => {} };
-  const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
-  const server = new CongoServer({ host: '127.0.0.1', port: await freePort() });
-  await server.start();
-  return {
-    url: server.getConnectionUri(),
-    clientOptions: { serverMonitoringMode: 'poll' },
-    stop: () => server.stop(),
-  };
 }
 
 /** Runs `fn` with a raw Mongo client. */

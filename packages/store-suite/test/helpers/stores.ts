@@ -3,13 +3,15 @@
  * Override with REDIS_URL, POSTGRES_URL, MONGODB_URL and DYNAMODB_ENDPOINT.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CacheEngine, type CacheOptions, dynamoTable, postgresTable } from '@reqcache/core';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
+import type { MongoForTests } from '../../src/index.js';
+
+export { freePort, type MongoForTests, startMongo } from '../../src/index.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const POSTGRES_URL = process.env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -61,46 +63,6 @@ export async function dropMongoDatabase(mongo: MongoForTests, database: string):
   } finally {
     await client.close();
   }
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** A MongoDB server for the tests. */
-export interface MongoForTests {
-  url: string;
-  /** MongoClient options the server needs (also passed as `backendOptions`). */
-  clientOptions: Record<string, unknown>;
-  stop(): Promise<void>;
-}
-
-/** A MongoDB server for the tests: MONGODB_URL when set, else an in-process CongoDB (smartmongo). */
-export async function startMongo(): Promise<MongoForTests> {
-  const external = process.env['MONGODB_URL'];
-  if (external !== undefined && external !== '')
-    return { url: external, clientOptions: {}, stop: async () => {} };
-  // The deep import skips smartmongo's index, which loads mongodb-memory-server (dropped by the root overrides).
-  const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
-  const server = new CongoServer({ host: '127.0.0.1', port: await freePort() });
-  await server.start();
-  // CongoDB does not stream `hello` replies (moreToCome): the driver's streaming monitor would clear
-  // the pool every heartbeat, so the client polls instead.
-  return {
-    url: server.getConnectionUri(),
-    clientOptions: { serverMonitoringMode: 'poll' },
-    stop: () => server.stop(),
-  };
 }
 
 export type StoreOptions = CacheOptions & { cacheName: string };
