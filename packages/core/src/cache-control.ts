@@ -433,3 +433,18 @@ function forEachDirective(
     visit(name, value, valid);
   }
 }
+
+/**
+ * A request's directives, with `Pragma: no-cache` standing for `Cache-Control: no-cache` when there is
+ * no `Cache-Control` (RFC 9111 §5.4).
+ */
+export function requestCacheDirectives(headers: Readonly<Record<string, string>>): Readonly<CacheDirectives> {
+  const cacheControl = headers['cache-control'];
+  if (cacheControl !== undefined) return parseCacheControlShared(cacheControl);
+  const pragma = headers['pragma'];
+  if (pragma !== undefined && pragma.toLowerCase().includes('no-cache')) return PRAGMA_NO_CACHE;
+  return NO_DIRECTIVES;
+}
+
+const PRAGMA_NO_CACHE: Readonly<CacheDirectives> = Object.freeze({ noCache: true });
+const NO_DIRECTIVES: Readonly<CacheDirectives> = Object.freeze({});

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { CacheInfo, Lookup, Outcome } from './contract.js';
+import { forwardParameter } from './reason.js';
 
 /** Why a request went forward to the origin (RFC 9211 §2.2). */
 export type CacheStatusForward =
@@ -58,4 +60,52 @@ export function formatCacheStatus(name: string, params: CacheStatusParams): stri
 /** The remaining freshness of a response expiring at `expiresAt`, in whole seconds (floor), or undefined for never. */
 export function ttlSeconds(expiresAt: number | null, nowMs: number): number | undefined {
   return expiresAt === null ? undefined : Math.floor((expiresAt - nowMs) / 1000);
+}
+
+/** The `ttl` parameter of a stored response at `nowMs` (none for a response that never expires). */
+export function lookupStatus(entry: { expiresAt: number | null }, nowMs: number): { ttl?: number } {
+  const ttl = ttlSeconds(entry.expiresAt, nowMs);
+  return ttl === undefined ? {} : { ttl };
+}
+
+/**
+ * The `Cache-Status` parameters of a request that went to the network, from its lookup and outcome:
+ * `fwd` says why it went (§2.2), `fwd-status` what a revalidation got back (§2.3), `stored` whether
+ * the response was written (§2.5), and `detail` why it was not (a {@link Reason} code) or that the
+ * stored response was served instead of an error (`stale-if-error`).
+ */
+export function cacheStatusFor(
+  lookup: Lookup,
+  outcome: Outcome<unknown>,
+  status: number,
+  nowMs: number,
+): CacheStatusParams {
+  if (lookup.state === 'bypass') return { fwd: forwardParameter(lookup.reason) };
+  if (lookup.state !== 'miss' && lookup.state !== 'revalidate') return { fwd: 'bypass' };
+  const fwd = forwardParameter(lookup.ctx.reason);
+  if (outcome.source === 'cache' && !outcome.info.revalidated) {
+    return {
+      fwd: 'stale',
+      fwdStatus: status,
+      ...lookupStatus(outcome.entry, nowMs),
+      detail: 'stale-if-error',
+    };
+  }
+  const params: CacheStatusParams = { fwd };
+  if (lookup.state !== 'miss') params.fwdStatus = status;
+  if (outcome.source === 'network') {
+    if (outcome.info.cacheKey !== undefined) params.stored = true;
+    else params.detail = outcome.info.reason;
+  }
+  return params;
+}
+
+/** The info with its `Cache-Status` when `name` is set (the cache's `cacheStatus` setting); the same object. */
+export function withCacheStatus(
+  info: CacheInfo,
+  name: string | undefined,
+  params: CacheStatusParams,
+): CacheInfo {
+  if (name !== undefined) info.cacheStatus = formatCacheStatus(name, params);
+  return info;
 }

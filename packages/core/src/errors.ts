@@ -120,3 +120,10 @@ function levenshtein(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/** Any failure a store threw or emitted, as an `ERR_CACHE_STORE` error (a ReqcacheError is kept as is). */
+export function toStoreError(error: unknown): ReqcacheError {
+  if (error instanceof ReqcacheError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ReqcacheError('ERR_CACHE_STORE', `Store error: ${message}`, { cause: error });
+}

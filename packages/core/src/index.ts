@@ -27,12 +27,51 @@ export type {
   CacheInfo,
   CacheRequest,
   CacheStats,
+  Explanation,
   Lookup,
+  LookupOptions,
   NetworkResponse,
   Outcome,
   RequestContext,
-} from './engine.js';
-export { assignCacheInfo, CacheEngine } from './engine.js';
+  Send,
+} from './contract.js';
+export { assignCacheInfo, cacheInfo, generatedStatus, storedInfo } from './contract.js';
+export type { AnswerDecision, LookupDecision, StoreDecision } from './decision.js';
+export {
+  decideAnswer,
+  decideBypass,
+  decideEntry,
+  decideHeadUpdate,
+  decideLookup,
+  decideOnNetworkError,
+  decideStore,
+  explainLookup,
+  invalidates,
+  requestContext,
+  skipsRead,
+} from './decision.js';
+export { CacheEngine } from './engine.js';
+export { buildEntry, storedHeaders } from './entry-builder.js';
+export type { FreshnessContext, ValidationReason } from './freshness.js';
+export {
+  isFreshImmutable,
+  isTooOld,
+  isUsable,
+  mustRevalidateWhenStale,
+  retentionMs,
+  staleIfErrorMs,
+  staleWhileRevalidateMs,
+  validationReason,
+  withAge,
+} from './freshness.js';
+export type {
+  BypassReason,
+  ForwardReason,
+  GeneratedReason,
+  NotStoredReason,
+  Reason,
+  ServedReason,
+} from './reason.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export {
   contentTypeOf,

@@ -2,18 +2,19 @@ import type { CacheDirectives } from './cache-control.js';
 import type { ResponseHeaders } from './headers.js';
 import { type RfcNotStorableReason, rfcNotStorable } from './heuristic.js';
 import type { ParsedSettings } from './options.js';
+import type { NotStoredReason } from './reason.js';
 
-/** Why a response is not written to the cache. */
+/** Why a response is not written to the cache, checked before its body is read (a subset of {@link NotStoredReason}). */
 export type NotStorableReason =
-  | 'disabled'
-  | 'read-only'
-  | 'method'
-  | 'status'
-  | 'request-no-store'
-  | 'response-no-store'
-  | 'filter'
-  | 'do-not-cache'
-  | 'expired-without-validator'
+  | Extract<
+      NotStoredReason,
+      | 'disabled'
+      | 'read-only'
+      | 'method-not-allowable'
+      | 'status-not-allowable'
+      | 'request-no-store'
+      | 'no-store'
+    >
   | RfcNotStorableReason;
 
 /** Whether a response may be written, and why not. */
@@ -60,10 +61,10 @@ export function checkStorable(input: {
   if (settings.disabled) return { store: false, reason: 'disabled' };
   if (settings.readOnly) return { store: false, reason: 'read-only' };
   if (!isMethodAllowed(input.method, input.requestHeaders, settings.allowableMethods))
-    return { store: false, reason: 'method' };
-  if (!settings.allowableCodes.has(input.status)) return { store: false, reason: 'status' };
+    return { store: false, reason: 'method-not-allowable' };
+  if (!settings.allowableCodes.has(input.status)) return { store: false, reason: 'status-not-allowable' };
   if (input.requestDirectives.noStore) return { store: false, reason: 'request-no-store' };
-  if (input.responseDirectives.noStore) return { store: false, reason: 'response-no-store' };
+  if (input.responseDirectives.noStore) return { store: false, reason: 'no-store' };
   if (settings.cacheControl === true) {
     const reason = rfcNotStorable(input.status, input.responseHeaders ?? {}, input.responseDirectives);
     if (reason !== undefined) return { store: false, reason };

@@ -49,3 +49,13 @@ export function checkVary(
   const current = normalizeHeaders(requestHeaders, names, ignoredParameters);
   return stored === current ? { match: true } : { match: false, names };
 }
+
+/** The headers a variant's secondary key matches: the stored response's `Vary` names plus `matchHeaders`. */
+export function mergeNames(
+  names: readonly string[],
+  matchHeaders: boolean | readonly string[],
+): readonly string[] | true {
+  if (matchHeaders === true) return true;
+  if (matchHeaders === false) return names;
+  return [...new Set([...names, ...matchHeaders])].sort();
+}

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
-import type { CacheEngine, CacheEvents } from '../src/engine.js';
+import type { CacheEvents } from '../src/contract.js';
+import type { CacheEngine } from '../src/engine.js';
 import { ReqcacheError } from '../src/errors.js';
 import { createEngine, send } from './helpers/engine.js';
 
@@ -27,7 +28,7 @@ test('miss → stored → hit, each with the key and the URL', async (t) => {
   const key = first.outcome.info.cacheKey;
   t.is(typeof key, 'string');
   t.deepEqual(events, [
-    ['miss', { key, url }],
+    ['miss', { key, url, reason: 'miss' }],
     ['stored', { key, url, expires: null }],
     ['hit', { key, url }],
   ]);
@@ -37,6 +38,7 @@ test('miss → stored → hit, each with the key and the URL', async (t) => {
     stale: 0,
     revalidated: 0,
     stored: 1,
+    notStored: 0,
     errors: 0,
     hitRatio: 0.5,
   });
@@ -121,6 +123,7 @@ test('requests the cache does not handle emit nothing and count nothing', async 
     stale: 0,
     revalidated: 0,
     stored: 0,
+    notStored: 0,
     errors: 0,
     hitRatio: 0,
   });
@@ -142,6 +145,7 @@ test('errors are counted, and resetStats starts over', async (t) => {
     stale: 0,
     revalidated: 0,
     stored: 0,
+    notStored: 0,
     errors: 0,
     hitRatio: 0,
   });
@@ -188,11 +192,11 @@ for (const env of [
     t.is(lines.length, 4, stderr);
     t.regex(
       lines[0]!,
-      /^REQCACHE \d+: miss [0-9a-f]{12} http:\/\/127\.0\.0\.1:\d+\/get\?api_key=REDACTED&page=1$/,
+      /^REQCACHE \d+: miss [0-9a-f]{12} http:\/\/127\.0\.0\.1:\d+\/get\?api_key=REDACTED&page=1 \(miss\)$/,
     );
     t.regex(lines[1]!, /: stored [0-9a-f]{12} \S+ expires=never$/);
     t.regex(lines[2]!, /: hit [0-9a-f]{12} /);
-    t.regex(lines[3]!, /: bypass POST http:\/\/127\.0\.0\.1:\d+\/post$/);
+    t.regex(lines[3]!, /: bypass POST http:\/\/127\.0\.0\.1:\d+\/post \(method-not-allowable\)$/);
     t.false(stderr.includes('s3cret'));
   });
 }

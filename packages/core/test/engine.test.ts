@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { createTestServer, type TestServer } from '@reqcache/test-server';
 import test from 'ava';
-import { CacheEngine, type Lookup } from '../src/engine.js';
+import type { Lookup } from '../src/contract.js';
+import { CacheEngine } from '../src/engine.js';
 import { DO_NOT_CACHE } from '../src/expire-after.js';
 import type { CacheOptions, RequestCacheOptions } from '../src/options.js';
 import { STORE_RETRY_INITIAL_MS } from '../src/store.js';

@@ -201,7 +201,7 @@ const storeRows: readonly {
   {
     name: '§3 allowableCodes still decides first',
     status: 404,
-    expected: { store: false, reason: 'status' },
+    expected: { store: false, reason: 'status-not-allowable' },
   },
   {
     name: '§3 403 without freshness',

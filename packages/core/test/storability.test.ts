@@ -26,8 +26,8 @@ const ROWS: readonly Row[] = [
     expected: { store: false, reason: 'disabled' },
   },
   { name: 'readOnly', settings: { readOnly: true }, expected: { store: false, reason: 'read-only' } },
-  { name: 'method not allowed: POST', method: 'POST', expected: { store: false, reason: 'method' } },
-  { name: 'method not allowed: DELETE', method: 'DELETE', expected: { store: false, reason: 'method' } },
+  { name: 'method not allowed: POST', method: 'POST', expected: { store: false, reason: 'method-not-allowable' } },
+  { name: 'method not allowed: DELETE', method: 'DELETE', expected: { store: false, reason: 'method-not-allowable' } },
   {
     name: 'method allowed by settings',
     settings: { allowableMethods: ['GET', 'POST'] },
@@ -56,11 +56,11 @@ const ROWS: readonly Row[] = [
     name: 'X-HTTP-Method-Override: DELETE on a POST is not allowed',
     method: 'POST',
     requestHeaders: { 'x-http-method-override': 'DELETE' },
-    expected: { store: false, reason: 'method' },
+    expected: { store: false, reason: 'method-not-allowable' },
   },
-  { name: 'status not allowed: 404', status: 404, expected: { store: false, reason: 'status' } },
-  { name: 'status not allowed: 500', status: 500, expected: { store: false, reason: 'status' } },
-  { name: 'status not allowed: 304', status: 304, expected: { store: false, reason: 'status' } },
+  { name: 'status not allowed: 404', status: 404, expected: { store: false, reason: 'status-not-allowable' } },
+  { name: 'status not allowed: 500', status: 500, expected: { store: false, reason: 'status-not-allowable' } },
+  { name: 'status not allowed: 304', status: 304, expected: { store: false, reason: 'status-not-allowable' } },
   {
     name: 'status allowed by settings',
     settings: { allowableCodes: [200, 404] },
@@ -75,13 +75,13 @@ const ROWS: readonly Row[] = [
   {
     name: 'response no-store with cacheControl false',
     responseCacheControl: 'no-store',
-    expected: { store: false, reason: 'response-no-store' },
+    expected: { store: false, reason: 'no-store' },
   },
   {
     name: 'response no-store with cacheControl true',
     settings: { cacheControl: true },
     responseCacheControl: 'public, max-age=60, no-store',
-    expected: { store: false, reason: 'response-no-store' },
+    expected: { store: false, reason: 'no-store' },
   },
   { name: 'response no-cache is storable', responseCacheControl: 'no-cache', expected: { store: true } },
   {
@@ -94,14 +94,14 @@ const ROWS: readonly Row[] = [
     name: 'method is checked before status',
     method: 'POST',
     status: 500,
-    expected: { store: false, reason: 'method' },
+    expected: { store: false, reason: 'method-not-allowable' },
   },
   {
     name: 'status is checked before no-store',
     status: 500,
     requestCacheControl: 'no-store',
     responseCacheControl: 'no-store',
-    expected: { store: false, reason: 'status' },
+    expected: { store: false, reason: 'status-not-allowable' },
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from 'ava';
-import { CacheEngine, type CacheRequest, type NetworkResponse, type Outcome } from '../../src/engine.js';
+import type { CacheRequest, NetworkResponse, Outcome } from '../../src/contract.js';
+import { CacheEngine } from '../../src/engine.js';
 import { toResponseHeaders } from '../../src/headers.js';
 import type { CacheOptions, RequestCacheOptions } from '../../src/options.js';
 import { T0 } from './entry.js';
