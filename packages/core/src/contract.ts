@@ -5,7 +5,6 @@
  * @module
  */
 import type { CacheDirectives } from './cache-control.js';
-import type { CacheStatusForward } from './cache-status.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
 import type { ReqcacheError } from './errors.js';
 import type { RequestExpiration } from './expiration.js';

@@ -20,8 +20,6 @@ export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
-export type { DebugLog } from './debug.js';
-export { createDebugLog, DEBUG_SECTION, debugEnvMatches } from './debug.js';
 export type {
   CacheEvents,
   CacheInfo,
@@ -36,6 +34,8 @@ export type {
   Send,
 } from './contract.js';
 export { assignCacheInfo, cacheInfo, generatedStatus, storedInfo } from './contract.js';
+export type { DebugLog } from './debug.js';
+export { createDebugLog, DEBUG_SECTION, debugEnvMatches } from './debug.js';
 export type { AnswerDecision, LookupDecision, StoreDecision } from './decision.js';
 export {
   decideAnswer,
@@ -51,27 +51,6 @@ export {
   skipsRead,
 } from './decision.js';
 export { CacheEngine } from './engine.js';
-export { buildEntry, storedHeaders } from './entry-builder.js';
-export type { FreshnessContext, ValidationReason } from './freshness.js';
-export {
-  isFreshImmutable,
-  isTooOld,
-  isUsable,
-  mustRevalidateWhenStale,
-  retentionMs,
-  staleIfErrorMs,
-  staleWhileRevalidateMs,
-  validationReason,
-  withAge,
-} from './freshness.js';
-export type {
-  BypassReason,
-  ForwardReason,
-  GeneratedReason,
-  NotStoredReason,
-  Reason,
-  ServedReason,
-} from './reason.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export {
   contentTypeOf,
@@ -81,6 +60,7 @@ export {
   hasValidator,
   isEntryExpired,
 } from './entry.js';
+export { buildEntry, storedHeaders } from './entry-builder.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   describeValue,
@@ -106,6 +86,18 @@ export {
   parseExpireAfter,
   resolveExpiresAt,
 } from './expire-after.js';
+export type { FreshnessContext, ValidationReason } from './freshness.js';
+export {
+  isFreshImmutable,
+  isTooOld,
+  isUsable,
+  mustRevalidateWhenStale,
+  retentionMs,
+  staleIfErrorMs,
+  staleWhileRevalidateMs,
+  validationReason,
+  withAge,
+} from './freshness.js';
 export type { RequestHeaders, ResponseHeaders } from './headers.js';
 export { getHeader, headerPairs, toRequestHeaders, toResponseHeaders } from './headers.js';
 export type { RfcNotStorableReason } from './heuristic.js';
@@ -140,6 +132,14 @@ export {
   normalizeOptions,
   normalizeRequestOptions,
 } from './options.js';
+export type {
+  BypassReason,
+  ForwardReason,
+  GeneratedReason,
+  NotStoredReason,
+  Reason,
+  ServedReason,
+} from './reason.js';
 export { REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
 export {
   conditionalHeaders,
