@@ -26,8 +26,16 @@ const ROWS: readonly Row[] = [
     expected: { store: false, reason: 'disabled' },
   },
   { name: 'readOnly', settings: { readOnly: true }, expected: { store: false, reason: 'read-only' } },
-  { name: 'method not allowed: POST', method: 'POST', expected: { store: false, reason: 'method-not-allowable' } },
-  { name: 'method not allowed: DELETE', method: 'DELETE', expected: { store: false, reason: 'method-not-allowable' } },
+  {
+    name: 'method not allowed: POST',
+    method: 'POST',
+    expected: { store: false, reason: 'method-not-allowable' },
+  },
+  {
+    name: 'method not allowed: DELETE',
+    method: 'DELETE',
+    expected: { store: false, reason: 'method-not-allowable' },
+  },
   {
     name: 'method allowed by settings',
     settings: { allowableMethods: ['GET', 'POST'] },
@@ -58,9 +66,21 @@ const ROWS: readonly Row[] = [
     requestHeaders: { 'x-http-method-override': 'DELETE' },
     expected: { store: false, reason: 'method-not-allowable' },
   },
-  { name: 'status not allowed: 404', status: 404, expected: { store: false, reason: 'status-not-allowable' } },
-  { name: 'status not allowed: 500', status: 500, expected: { store: false, reason: 'status-not-allowable' } },
-  { name: 'status not allowed: 304', status: 304, expected: { store: false, reason: 'status-not-allowable' } },
+  {
+    name: 'status not allowed: 404',
+    status: 404,
+    expected: { store: false, reason: 'status-not-allowable' },
+  },
+  {
+    name: 'status not allowed: 500',
+    status: 500,
+    expected: { store: false, reason: 'status-not-allowable' },
+  },
+  {
+    name: 'status not allowed: 304',
+    status: 304,
+    expected: { store: false, reason: 'status-not-allowable' },
+  },
   {
     name: 'status allowed by settings',
     settings: { allowableCodes: [200, 404] },
