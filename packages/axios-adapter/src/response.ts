@@ -117,6 +117,7 @@ class CachedAxiosResponse {
   declare isExpired: boolean;
   declare revalidated: boolean;
   declare cacheKey: string | undefined;
+  declare reason: CacheInfo['reason'];
   #describe: () => string;
   #description: string | undefined;
 

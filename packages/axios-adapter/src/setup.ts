@@ -8,15 +8,15 @@
  */
 import {
   CacheEngine,
-  type CacheInfo,
   type CacheOptions,
-  type CacheRequest,
+  type Explanation,
+  generatedStatus,
   InvalidOptionError,
-  isMethodAllowed,
   type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
+  type Send,
   toResponseHeaders,
 } from '@reqcache/core';
 import axios, {
@@ -45,6 +45,16 @@ type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
+/** The config field that makes the caching adapter answer with an explanation instead of sending. */
+const EXPLAIN = '__reqcacheExplain';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** @internal Set by `instance.explain(config)`. */
+    [EXPLAIN]?: boolean;
+  }
+}
+
 /** Marks an instance set up with `setupCache`; holds its interceptor id. */
 const INSTALLED = Symbol('reqcache.axios');
 
@@ -94,7 +104,14 @@ export function setupCache<I extends AxiosInstance>(
     { synchronous: true },
   );
   const installed: Installed = { interceptorId };
+  // The request goes through the instance (defaults, interceptors) as it would be sent, and stops at the
+  // caching adapter, which answers with what the cache would do.
+  const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
+    const response = await instance.request({ ...config, [EXPLAIN]: true, transformResponse: [] });
+    return response.data as Explanation;
+  };
   Object.defineProperties(instance, {
+    explain: { value: explain, configurable: true },
     cache: { value: engine.cache, configurable: true },
     settings: { value: engine.settings, configurable: true },
     engine: { value: engine, configurable: true },
@@ -114,7 +131,7 @@ export function ejectCache(instance: AxiosInstance): boolean {
   if (installed === undefined) return false;
   instance.interceptors.request.eject(installed.interceptorId);
   const target = instance as unknown as Record<PropertyKey, unknown>;
-  for (const name of ['cache', 'settings', 'engine', INSTALLED]) delete target[name];
+  for (const name of ['cache', 'settings', 'engine', 'explain', INSTALLED]) delete target[name];
   return true;
 }
 
@@ -138,7 +155,7 @@ function cachingAdapter(engine: CacheEngine, spec: AdapterSpec): CachingAdapter 
   return adapter;
 }
 
-/** One request through the cache: look up, send if needed, build the user's response. */
+/** One request through the cache: the engine decides; this translates axios's config and response. */
 async function handle(
   engine: CacheEngine,
   spec: AdapterSpec,
@@ -153,27 +170,45 @@ async function handle(
   const method = (config.method ?? 'get').toUpperCase();
   const url = requestUrl(config);
   const target = { method, url };
-  if (config.cache === false) return passThrough(engine, original, config, target);
-  const requestOptions = normalizeRequestOptions(config.cache, 'config.cache');
+  const requestOptions =
+    config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
   const headers = requestHeaders(config);
-  const settings = engine.settings.parsed;
-  if (requestOptions.disabled || settings.disabled) return passThrough(engine, original, config, target);
-  if (!isMethodAllowed(method, headers, settings.allowableMethods)) {
-    // Sent as is; a success still invalidates stored responses in cacheControl mode (RFC 9111 §4.4).
-    return passThrough(engine, original, config, target, { method, url, headers }, 'method');
-  }
   // (No await for the usual bodiless request.)
   const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
-  if (body === UNKEYABLE) return passThrough(engine, original, config, target, { method, url, headers });
-  const cacheRequest: CacheRequest = { method, url, headers, body };
-
+  // A request the cache will not use is sent as the user configured it (streaming and all).
+  let untouched: AxiosResponse | undefined;
+  const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
+    if (!bypass) return send(original, config, url, extraHeaders);
+    untouched = await original({ ...config, validateStatus: () => true });
+    untouched.config = config;
+    return toNetwork(untouched, url);
+  };
+  if (config[EXPLAIN] === true) {
+    const explained = await engine.explain(
+      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
+      requestOptions,
+    );
+    return {
+      data: explained,
+      status: 200,
+      statusText: 'OK',
+      headers: new AxiosHeaders(),
+      config,
+      request: {},
+    };
+  }
   let outcome: Outcome<AxiosResponse>;
   try {
-    outcome = await engine.request(cacheRequest, requestOptions, (extraHeaders) =>
-      send(original, config, url, extraHeaders),
-    );
+    outcome =
+      body === UNKEYABLE
+        ? await engine.resume(engine.bypass({ method, url, headers }, 'unkeyable-body'), sendFn)
+        : await engine.request({ method, url, headers, body }, requestOptions, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);
+  }
+  if (outcome.source === 'network' && outcome.body === undefined && outcome.response.raw === untouched) {
+    if (outcome.info.cacheStatus !== undefined) setHeader(untouched, outcome.info.cacheStatus);
+    return settle(attachInfo(engine, untouched, target, outcome.info, knownSize(untouched.data)));
   }
   const parts = responseParts(outcome, target);
   if (outcome.info.cacheStatus !== undefined) parts.headers.set('cache-status', outcome.info.cacheStatus);
@@ -209,8 +244,7 @@ function responseParts(
     }
     case 'not-cached':
       return {
-        status: 504,
-        statusText: 'Not Cached',
+        ...generatedStatus(outcome.info.reason),
         headers: new AxiosHeaders(),
         bytes: new Uint8Array(),
         request: cachedRequest(target.method, target.url, target.url),
@@ -249,55 +283,24 @@ async function send(
   };
   const raw = await original(networkConfig);
   raw.config = config;
-  const bytes = bodyBytes(raw.data);
+  return toNetwork(raw, current, redirects);
+}
+
+/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
+function toNetwork(
+  raw: AxiosResponse,
+  url: string,
+  redirects: RedirectHop[] = [],
+): NetworkResponse<AxiosResponse> {
   return {
     status: raw.status,
     statusText: raw.statusText ?? '',
     headers: toResponseHeaders(plainHeaders(raw.headers)),
-    url: finalUrl(raw.request) ?? current,
+    url: finalUrl(raw.request) ?? url,
     redirects,
-    readBody: () => Promise.resolve(bytes),
+    readBody: () => Promise.resolve(bodyBytes(raw.data)),
     raw,
   };
-}
-
-/**
- * Sends the request untouched (streaming and all) and marks the response as not from the cache. With
- * `invalidating` (a request the cache is not disabled for), a successful unsafe request invalidates
- * stored responses (`engine.invalidateAfter`, cacheControl mode).
- */
-async function passThrough(
-  engine: CacheEngine,
-  original: AxiosAdapter,
-  config: InternalAxiosRequestConfig,
-  target: { method: string; url: string },
-  invalidating?: CacheRequest,
-  forward: 'bypass' | 'method' = 'bypass',
-): Promise<AxiosResponse> {
-  const info: CacheInfo = engine.bypassInfo(forward);
-  try {
-    const response = await original(config);
-    if (invalidating !== undefined) {
-      await engine.invalidateAfter(invalidating, {
-        status: response.status,
-        headers: toResponseHeaders(plainHeaders(response.headers)),
-      });
-    }
-    if (info.cacheStatus !== undefined) setHeader(response, info.cacheStatus);
-    return attachInfo(engine, response, target, info, knownSize(response.data));
-  } catch (error) {
-    if (isAxiosError(error) && error.response !== undefined) {
-      if (invalidating !== undefined) {
-        await engine.invalidateAfter(invalidating, {
-          status: error.response.status,
-          headers: toResponseHeaders(plainHeaders(error.response.headers)),
-        });
-      }
-      if (info.cacheStatus !== undefined) setHeader(error.response, info.cacheStatus);
-      attachInfo(engine, error.response, target, info, knownSize(error.response.data));
-    }
-    throw error;
-  }
 }
 
 /** Adds `Cache-Status` to a response the original adapter built. */

@@ -3,8 +3,16 @@
  * `config.cache` and the cache fields of a response.
  * @module
  */
-import type { CacheEngine, CacheInfo, CacheSettings, HttpCache, RequestCacheOptions } from '@reqcache/core';
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type {
+  CacheEngine,
+  CacheInfo,
+  CacheSettings,
+  Explanation,
+  HttpCache,
+  Reason,
+  RequestCacheOptions,
+} from '@reqcache/core';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 
 declare module 'axios' {
   // biome-ignore lint/suspicious/noExplicitAny: the type parameters must repeat axios's own declaration.
@@ -35,6 +43,8 @@ declare module 'axios' {
     revalidated?: boolean;
     /** The key the response is stored under; undefined when it was not stored. Set by `@reqcache/axios`. */
     cacheKey?: string | undefined;
+    /** Why it was served from the cache, fetched, or not stored (a `Reason` code of `@reqcache/core`). Set by `@reqcache/axios`. */
+    reason?: Reason;
     /**
      * One line describing the response, like requests-cache's `str(response)`:
      * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
@@ -62,6 +72,13 @@ export interface AxiosCacheProperties {
   readonly settings: CacheSettings;
   /** The engine behind the instance, for its events (`hit`, `miss`, `stored`, `revalidated`, `error`) and `settled()`. */
   readonly engine: CacheEngine;
+  /**
+   * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
+   * reason code): the config goes through the instance's defaults and request interceptors, and no
+   * request is sent.
+   * @example (await api.explain({ url: '/users' })).reason // 'fresh'
+   */
+  explain(config?: AxiosRequestConfig): Promise<Explanation>;
 }
 
 /** An axios instance set up with `setupCache`. */

@@ -85,6 +85,7 @@ export function createCoreClient(options: CacheOptions): SuiteClient {
     cache: engine.cache,
     close,
     send: (request) => sendCached(engine, request),
+    explain: (url) => engine.explain({ method: 'GET', url, headers: {} }),
   };
 }
 

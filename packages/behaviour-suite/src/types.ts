@@ -2,6 +2,7 @@ import type {
   CacheEngine,
   CacheOptions,
   CacheSettings,
+  Explanation,
   HttpCache,
   RequestCacheOptions,
 } from '@reqcache/core';
@@ -37,6 +38,8 @@ export interface SuiteResponse {
   isExpired: boolean;
   revalidated: boolean;
   cacheKey: string | undefined;
+  /** Why it was served, fetched or not stored (a `Reason` code of `@reqcache/core`). */
+  reason: string;
   /** The adapter's one-line description of the response. */
   description: string;
 }
@@ -44,6 +47,8 @@ export interface SuiteResponse {
 /** A cached client under test. */
 export interface SuiteClient {
   send(request: SuiteRequest): Promise<SuiteResponse>;
+  /** The adapter's `explain()` for a GET of `url`: what the cache would do now, without the network. */
+  explain(url: string): Promise<Explanation>;
   /** The adapter's `.settings`. */
   settings: CacheSettings;
   /** The adapter's `.cache`. */

@@ -375,7 +375,9 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>,
     send: Send<R>,
   ): Promise<Outcome<R>> {
-    const shared = await this.joinFlight<R>(lookup);
+    // Joining or leading without an await in between: identical requests never both lead.
+    const joined = this.joinFlight<R>(lookup);
+    const shared = joined === undefined ? undefined : await joined;
     if (shared !== undefined) return shared;
     const work = (flight: Flight<unknown>) => withBody(this.#send(lookup, send), flight);
     return this.#flights.lead(lookup.ctx.key, work, isShareable) as Promise<Outcome<R>>;

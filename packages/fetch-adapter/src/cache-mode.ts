@@ -3,10 +3,10 @@
  * @module
  */
 import {
-  type CacheEngine,
   type CacheRequest,
-  hasValidator,
   InvalidOptionError,
+  type LookupOptions,
+  normalizeRequestOptions,
   type RequestCacheOptions,
 } from '@reqcache/core';
 
@@ -30,20 +30,19 @@ export function checkCacheMode(mode: unknown): void {
  * The per-request options a cache mode stands for, merged under the explicit `cacheOptions` (which win):
  * - `no-store` → `disabled` (no read, no write);
  * - `reload` → `forceRefresh` (no read; the response is stored);
- * - `no-cache` → always revalidate: a conditional request (`refresh`) when the stored response has a
- *   validator, else an unconditional one (`forceRefresh`), as the standard wants;
+ * - `no-cache` → `revalidate`: core validates any stored response before use (a conditional request
+ *   when it has a validator, else a plain one), as the standard wants;
  * - `force-cache` → any stored response, however stale (request `max-stale`, seen by the cache only);
  * - `only-if-cached` → `onlyIfCached`, also accepting stale responses; a miss is the synthetic 504.
  *
  * May add `max-stale` to `request.headers`, the cache's view of the request (never sent to the server).
  * @internal
  */
-export async function optionsForMode(
-  engine: CacheEngine,
+export function optionsForMode(
   request: CacheRequest,
   mode: string | undefined,
   cacheOptions: RequestCacheOptions | undefined,
-): Promise<RequestCacheOptions | undefined> {
+): RequestCacheOptions | LookupOptions | undefined {
   switch (mode) {
     case undefined:
     case 'default':
@@ -52,12 +51,11 @@ export async function optionsForMode(
       return { disabled: true, ...cacheOptions };
     case 'reload':
       return { forceRefresh: true, ...cacheOptions };
-    case 'no-cache': {
-      const stored = await engine.cache.read(engine.createKey(request));
-      return stored !== undefined && hasValidator(stored.entry.headers)
-        ? { refresh: true, ...cacheOptions }
-        : { forceRefresh: true, ...cacheOptions };
-    }
+    case 'no-cache':
+      return Object.freeze({
+        ...normalizeRequestOptions(cacheOptions, 'init.cacheOptions'),
+        revalidate: true,
+      });
     case 'force-cache':
       acceptStale(request);
       return cacheOptions;

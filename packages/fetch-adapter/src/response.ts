@@ -6,6 +6,7 @@ import {
   assignCacheInfo,
   type CacheEntry,
   type CacheInfo,
+  generatedStatus,
   headerPairs,
   type ResponseHeaders,
   redactUrl,
@@ -96,8 +97,8 @@ export function responseFromBytes(
 }
 
 /** The synthetic answer to an `onlyIfCached` miss: 504 Not Cached, empty body. @internal */
-export function notCachedResponse(): Response {
-  return new Response(null, { status: 504, statusText: 'Not Cached' });
+export function notCachedResponse(info: CacheInfo): Response {
+  return new Response(null, generatedStatus(info.reason));
 }
 
 function buildResponse(
@@ -149,6 +150,7 @@ class CacheResponse extends Response implements CachedFetchResponse {
   declare readonly isExpired: boolean;
   declare readonly revalidated: boolean;
   declare readonly cacheKey: string | undefined;
+  declare readonly reason: CacheInfo['reason'];
   readonly #decoration: Decoration;
 
   constructor(body: Uint8Array<ArrayBuffer> | null, init: ResponseInit, decoration: Decoration) {

@@ -1,4 +1,11 @@
-import type { CacheEngine, CacheInfo, CacheSettings, HttpCache, RequestCacheOptions } from '@reqcache/core';
+import type {
+  CacheEngine,
+  CacheInfo,
+  CacheSettings,
+  Explanation,
+  HttpCache,
+  RequestCacheOptions,
+} from '@reqcache/core';
 
 /**
  * What `withCache` needs from the response of the fetch it wraps: the global `Response`, undici's
@@ -83,4 +90,10 @@ export interface CachedFetch {
   readonly engine: CacheEngine;
   /** Waits for background revalidations, then closes the store (when `autoclose` is on). */
   close(): Promise<void>;
+  /**
+   * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
+   * reason code), without a network request.
+   * @example (await cachedFetch.explain('https://api.example.com/items')).reason // 'fresh'
+   */
+  explain(input: RequestInfo | URL, init?: CachedRequestInit): Promise<Explanation>;
 }

@@ -49,29 +49,36 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
   }
   const engine = new Engine(options);
 
-  const cachedFetch = async (
-    input: RequestInfo | URL,
-    init?: CachedRequestInit,
-  ): Promise<CachedFetchResponse> => {
+  /** The cache's view of a request, with its per-request options. */
+  const translate = async (input: RequestInfo | URL, init: CachedRequestInit | undefined) => {
     // Validate reqcache's own fields before anything is read or sent.
     const cacheOptions = init?.cacheOptions;
     const parsedOptions =
       cacheOptions === undefined ? undefined : normalizeRequestOptions(cacheOptions, 'init.cacheOptions');
     checkCacheMode(init?.cache);
-
     // A URL without a body (most requests) is translated without an await.
     const translated = translateRequestSync(input, init) ?? (await translateRequest(input, init));
+    const mode = translated.mode;
+    const options =
+      mode === undefined ? parsedOptions : optionsForMode(translated.request, mode, cacheOptions);
+    return { translated, options };
+  };
+
+  const cachedFetch = async (
+    input: RequestInfo | URL,
+    init?: CachedRequestInit,
+  ): Promise<CachedFetchResponse> => {
+    const { translated, options: requestOptions } = await translate(input, init);
     translated.signal?.throwIfAborted();
     const { request } = translated;
     const method = request.method;
-    const requestOptions =
-      translated.mode === undefined
-        ? parsedOptions
-        : await optionsForMode(engine, request, translated.mode, cacheOptions);
+    // Fetch's no-cache mode asks the origin as browsers do, whatever the cache sends with it.
+    const forced = translated.mode === 'no-cache' && request.headers['cache-control'] === undefined;
 
-    const outcome = await engine.request(request, requestOptions, async (extraHeaders) =>
-      toNetworkResponse(await translated.send(fetchImpl, extraHeaders), request.url),
-    );
+    const outcome = await engine.request(request, requestOptions, async (extraHeaders) => {
+      const headers = forced ? { ...extraHeaders, 'cache-control': 'no-cache' } : extraHeaders;
+      return toNetworkResponse(await translated.send(fetchImpl, headers), request.url);
+    });
     return toFetchResponse(engine, outcome, method, request.url);
   };
 
@@ -83,6 +90,13 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
       value: async (): Promise<void> => {
         await engine.settled();
         await engine.cache.close();
+      },
+      enumerable: true,
+    },
+    explain: {
+      value: async (input: RequestInfo | URL, init?: CachedRequestInit) => {
+        const { translated, options } = await translate(input, init);
+        return engine.explain(translated.request, options);
       },
       enumerable: true,
     },
@@ -166,7 +180,7 @@ function toFetchResponse(
       break;
     }
     case 'not-cached':
-      response = notCachedResponse();
+      response = notCachedResponse(info);
       break;
   }
   let location: Decoration['location'];

@@ -78,7 +78,9 @@ test("cache: 'no-cache' without a validator: an unconditional request, stored", 
   t.not(second.uuid, first.uuid);
   t.deepEqual(await (await cached(`${server.url}/uuid`)).json(), second);
   t.is(server.hits('/uuid'), 2);
-  t.deepEqual(headerNames(server, '/uuid'), PLAIN_HEADERS);
+  // What a browser sends for no-cache: Cache-Control: no-cache (not max-age=0).
+  t.deepEqual(headerNames(server, '/uuid'), [...PLAIN_HEADERS, 'cache-control'].sort());
+  t.is(server.lastRequest('/uuid')?.headers['cache-control'], 'no-cache');
 });
 
 test("cache: 'no-cache' with nothing stored: a normal miss, stored", async (t) => {

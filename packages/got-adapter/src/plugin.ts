@@ -1,20 +1,28 @@
+/**
+ * The got plugin: it translates got's request and response to core's types and back. Every decision
+ * (serve, send, revalidate, store, share, serve stale on an error) is core's.
+ *
+ * The lookup runs in got's request function, which got calls after every `beforeRequest` hook, so the
+ * key is computed from the request as it is really sent whatever order the user's hooks were added in.
+ * The plugin's own `beforeRequest` hook only installs that function.
+ * @module
+ */
 import {
   type CacheEngine,
   type CacheEntry,
   type CacheInfo,
-  type CacheRequest,
   type CacheSettings,
+  decideOnNetworkError,
+  type Explanation,
+  generatedStatus,
   type HttpCache,
   type Lookup,
-  type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
-  type ParsedRequestOptions,
   type RedirectHop,
   ReqcacheError,
   type RequestCacheOptions,
   type ResponseHeaders,
-  toResponseHeaders,
 } from '@reqcache/core';
 import got, {
   type AfterResponseHook,
@@ -27,46 +35,36 @@ import got, {
   Options,
   type Response,
 } from 'got';
+import { bodyHeaders, networkResponse, sendManually, sendWithGot, toUint8Array } from './network.js';
 import { toCacheRequest } from './request.js';
-import { applyEntryUrl, becomeCached, CachedResponseStream, decorate, toBuffer } from './response.js';
+import { applyEntryUrl, becomeCached, CachedResponseStream, decorate } from './response.js';
 
 /** Where the plugin keeps its per-request state in `options.context` (copied along redirects and retries). */
 const STATE = Symbol('reqcache.got');
 /** Where the plugin's handler notes when got's promise for the request settles. */
 const SETTLED = Symbol('reqcache.got.settled');
-
-/** The state of one request, from its first `beforeRequest` to its `afterResponse`. */
-interface RequestState {
-  kind: 'request';
-  lookup: Lookup;
-  /** The got retry attempt the lookup was made for. */
-  retryCount: number;
-  /** Conditional headers the plugin added to `options.headers` (removed again after the response). */
-  added: Record<string, string>;
-  /** The URL got is being redirected to, set by `beforeRedirect`: its `beforeRequest` is not a new request. */
-  redirectTo: string | undefined;
-  /** The redirect hops followed so far. */
-  hops: RedirectHop[];
-  /** Set when `beforeRequest` answered from the cache. */
-  served: Served | undefined;
-  /** Set while identical requests wait for this one. */
-  flight: Flight | undefined;
-}
-
-interface Served {
-  info: CacheInfo;
-  /** Formats the description (once, when first read). */
-  description: () => string;
-  entry: CacheEntry | undefined;
-}
-
-/** The state of a request the plugin itself sends (a background revalidation): its hooks pass it through. */
-interface InnerState {
-  kind: 'inner';
-  hops: RedirectHop[];
-}
+/** Marks the request functions the plugin installs (and holds the one each wraps). */
+const WRAPS = Symbol('reqcache.got.wraps');
 
 type ContextRecord = Record<string | symbol, unknown>;
+type RequestFunction = NonNullable<NormalizedOptions['request']>;
+
+/** The state of one request, from the plugin's `beforeRequest` hook to its `afterResponse`. */
+interface RequestState {
+  kind: 'request';
+  lookup: Lookup | undefined;
+  /** Conditional headers the plugin added (removed again after the response). */
+  added: Record<string, string>;
+  /** The URL got is being redirected to, set by `beforeRedirect`: its request is a hop, not a new lookup. */
+  redirectTo: string | undefined;
+  hops: RedirectHop[];
+  /** Set when the request was answered from the cache. */
+  served: { info: CacheInfo; entry: CacheEntry | undefined; describe: () => string } | undefined;
+  /** A retry by got: it asks the origin again (core's `forceRefresh`), as got's retry means to. */
+  retry: boolean;
+  /** Ends the flight identical requests wait on, when this request leads one. */
+  settle: ((outcome: Outcome<unknown> | undefined) => void) | undefined;
+}
 
 /** The hooks `gotCache` adds to a got instance. */
 export interface GotCacheHooks {
@@ -82,17 +80,23 @@ export interface GotCacheHandles {
   readonly cache: HttpCache;
   /** The settings, changeable at run time (`plugin.settings.expireAfter = '1h'`). */
   readonly settings: CacheSettings;
-  /** The engine behind the plugin: its events (`hit`, `miss`, `stored`, `error`) and `settled()`. */
+  /** The engine behind the plugin: its events (`hit`, `miss`, `stored`, `notStored`, `error`) and `settled()`. */
   readonly engine: CacheEngine;
-  /** Closes the store (when `autoclose` is on). */
+  /**
+   * What the cache would do with this request now, and why, without a network request. The request is
+   * built from `url` and `options` as got normalizes them (your client's hooks do not run).
+   * @example (await plugin.explain('https://api.example.com/items')).reason // 'fresh'
+   */
+  explain(url: string | URL, options?: ConstructorParameters<typeof Options>[1]): Promise<Explanation>;
+  /** Waits for background revalidations, then closes the store (when `autoclose` is on). */
   close(): Promise<void>;
 }
 
 /**
  * What {@link gotCache} returns: options for `got.extend()` whose only enumerable fields are `hooks` and
- * `handlers`, plus the cache's handles. `cache` is typed as an intersection with got's own `cache` option so that the
- * object type-checks as `got.extend()` input; at run time it is the {@link HttpCache} and got never
- * sees it (got's HTTP cache stays off).
+ * `handlers`, plus the cache's handles. `cache` is typed as an intersection with got's own `cache` option
+ * so that the object type-checks as `got.extend()` input; at run time it is the {@link HttpCache} and got
+ * never sees it (got's HTTP cache stays off).
  */
 export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
   readonly hooks: GotCacheHooks;
@@ -100,36 +104,15 @@ export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
   readonly handlers: HandlerFunction[];
 } & GotCacheHandles;
 
-/** Errors the plugin threw from a hook, which its `beforeError` hook hands back to the caller unwrapped. */
+/** Errors the plugin threw, which its `beforeError` hook hands back to the caller unwrapped. */
 const ownErrors = new WeakSet<Error>();
 
-/** What identical requests waiting on a leader are served: the leader's response, once it is final. */
-interface Shared {
-  status: number;
-  statusText: string;
-  headers: ResponseHeaders;
-  body: Uint8Array;
-  info: CacheInfo;
-  entry: CacheEntry | undefined;
-}
-
-/** A leader's request under way; identical requests wait for it instead of going to the network. */
-interface Flight {
-  promise: Promise<Shared | undefined>;
-  /** Settles the flight (first call wins); undefined sends the waiting requests to the network themselves. */
-  settle(shared: Shared | undefined): void;
-}
-
-/**
- * The plugin, built around an engine. @internal (use {@link gotCache})
- */
+/** The plugin, built around an engine. @internal (use {@link gotCache}) */
 export function createPlugin(engine: CacheEngine): GotCachePlugin {
-  const flights = new Map<string, Flight>();
-
   /**
    * A pass-through handler: it returns got's own promise untouched (so `.json()` & co. keep working) and
-   * only notes when that promise settles, which ends a coalescing leader's flight whatever happens to the
-   * request (success, error, retries exhausted, cancel).
+   * only notes when that promise settles, which ends a leader's flight whatever happens to the request
+   * (success, error, retries exhausted, cancel).
    */
   const handler: HandlerFunction = (options, next) => {
     const result = next(options);
@@ -139,53 +122,74 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     return result;
   };
 
-  const beforeRequest: BeforeRequestHook = async (options, { retryCount }) => {
+  const beforeRequest: BeforeRequestHook = (options, { retryCount }) => {
     const context = options.context as ContextRecord;
-    const previous = context[STATE] as RequestState | InnerState | undefined;
-    if (previous?.kind === 'inner') return undefined;
-    if (previous !== undefined) {
-      if (previous.redirectTo !== undefined && previous.redirectTo === urlOf(options)) {
-        // A redirect hop of the same request: the response is handled under the original key.
-        previous.redirectTo = undefined;
-        return undefined;
-      }
-      if (retryCount > previous.retryCount) {
-        // got retries with the same options: same lookup, same conditional headers.
-        previous.retryCount = retryCount;
-        previous.hops = [];
-        Object.assign(options.headers, previous.added);
-        return undefined;
-      }
-      // The options of a finished request reused for a new one (pagination does this).
-      removeHeaders(options.headers, previous.added);
+    let state = context[STATE] as RequestState | { hops: RedirectHop[] } | undefined;
+    if (state !== undefined && !('kind' in state)) return;
+    if (state === undefined || state.redirectTo === undefined) {
+      // A new request, a retry, or finished options reused (pagination): a new lookup when sent.
+      if (state !== undefined) removeHeaders(options.headers, state.added);
+      // A retry keeps leading the flight it started: identical requests wait for its final answer.
+      const settle = state?.settle;
+      state = {
+        kind: 'request',
+        lookup: undefined,
+        added: {},
+        redirectTo: undefined,
+        hops: [],
+        served: undefined,
+        settle,
+        retry: retryCount > 0,
+      };
+      context[STATE] = state;
     }
+    options.request = requestFunction(options, state, wrappedOf(options));
+    // got drops the afterResponse hooks that follow one that retried (retryWithMergedOptions): the retried
+    // response must still reach the cache, so the plugin's hook is put back.
+    if (!options.hooks.afterResponse.includes(afterResponse)) options.hooks.afterResponse.push(afterResponse);
+  };
 
-    const requestOptions = parseRequestOptions(context['cache']);
+  /** got's request function for this request: the lookup, then a cached answer or got's own request. */
+  function requestFunction(
+    options: NormalizedOptions,
+    state: RequestState,
+    wrapped: RequestFunction | undefined,
+  ): RequestFunction {
+    const fn = (async (url: URL, native: Parameters<RequestFunction>[1]) => {
+      const send = () => (wrapped === undefined ? undefined : wrapped(url, native));
+      if (state.redirectTo !== undefined) {
+        // A redirect hop of the request: its response is handled under the original key.
+        state.redirectTo = undefined;
+        return send();
+      }
+      return serveOrSend(options, state, url, native, send);
+    }) as unknown as RequestFunction & { [WRAPS]?: RequestFunction | undefined };
+    fn[WRAPS] = wrapped;
+    return fn;
+  }
+
+  async function serveOrSend(
+    options: NormalizedOptions,
+    state: RequestState,
+    url: URL,
+    native: Parameters<RequestFunction>[1],
+    send: () => ReturnType<RequestFunction> | undefined,
+  ): Promise<unknown> {
     const request = toCacheRequest(options);
-    const state: RequestState = {
-      kind: 'request',
-      lookup: { state: 'bypass', ctx: undefined, request: request ?? unkeyedRequest(options) },
-      retryCount,
-      added: {},
-      redirectTo: undefined,
-      hops: [],
-      served: undefined,
-      flight: undefined,
-    };
-    context[STATE] = state;
-    if (request === undefined) return undefined;
-
-    let lookup = await engine.lookup(request, requestOptions);
-    let mayLead = true;
-    if ((lookup.state === 'miss' || lookup.state === 'revalidate') && !options.isStream) {
-      const leader = flights.get(lookup.ctx.key);
-      if (leader !== undefined) {
-        const shared = await leader.promise;
-        if (shared !== undefined) {
-          const { status, statusText, headers, body, info, entry } = shared;
-          return asResponse(serve(options, state, status, statusText, headers, body, info, entry));
-        }
-        // The leader got no usable answer: look again, and go to the network without leading.
+    const own = (options.context as ContextRecord)['cache'] as RequestCacheOptions | undefined;
+    const requestOptions = parseRequestOptions(state.retry ? { ...own, forceRefresh: true } : own);
+    let lookup =
+      request === undefined
+        ? engine.bypass({ method: options.method, url: urlOf(options), headers: {} }, 'unkeyable-body')
+        : await engine.lookup(request, requestOptions);
+    let mayLead = !options.isStream && (options.context as ContextRecord)[SETTLED] !== undefined;
+    if (state.settle !== undefined) mayLead = false;
+    else if ((lookup.state === 'miss' || lookup.state === 'revalidate') && !options.isStream && request) {
+      const joined = engine.joinFlight(lookup);
+      if (joined !== undefined) {
+        const shared = await joined;
+        if (shared !== undefined) return serveOutcome(options, state, shared);
+        // The request waited on got no answer: look again, and go to the network without leading.
         lookup = await engine.lookup(request, requestOptions);
         mayLead = false;
       }
@@ -193,115 +197,109 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     state.lookup = lookup;
     switch (lookup.state) {
       case 'bypass':
-        return undefined;
+        return send();
+      case 'fresh':
+      case 'not-cached':
+      case 'stale':
+        // A stale entry is served now; the engine refreshes it in the background (one per key).
+        return serveOutcome(
+          options,
+          state,
+          await engine.resume(lookup, (headers) => sendWithGot(options, headers, STATE, wrappedOf(options))),
+        );
       case 'miss':
-        if (mayLead) lead(options, state, lookup.ctx.key);
-        return undefined;
-      case 'revalidate':
-        if (options.isStream) {
-          // A stream's 304 would reach the caller, and stream responses are not stored: fetch in full.
-          state.lookup = { state: 'bypass', ctx: undefined, request };
-          return undefined;
+      case 'revalidate': {
+        if (lookup.state === 'revalidate' && options.isStream) {
+          // A stream's 304 would reach the caller: fetch in full, unconditionally.
+          state.lookup = engine.bypass(lookup.ctx.request, 'unkeyable-body');
+          return send();
         }
+        if (mayLead) {
+          const settle = engine.leadFlight(lookup);
+          state.settle = settle;
+          // Whatever happens to the request (error, retries exhausted, cancel), its end ends the flight.
+          void ((options.context as ContextRecord)[SETTLED] as Promise<void>).then(() => settle(undefined));
+        }
+        if (lookup.state === 'miss') return send();
         for (const [name, value] of Object.entries(lookup.headers)) {
           if (options.headers[name] !== undefined) continue;
           options.headers[name] = value;
           state.added[name] = value;
         }
-        if (mayLead) lead(options, state, lookup.ctx.key);
-        return undefined;
-      case 'fresh':
-        return asResponse(serveEntry(options, state, lookup.entry, engine.lookupInfo(lookup)));
-      case 'not-cached': {
-        const info = engine.lookupInfo(lookup);
-        return asResponse(serve(options, state, 504, 'Not Cached', {}, new Uint8Array(), info, undefined));
-      }
-      case 'stale': {
-        // Serve the stale entry now; the engine revalidates in the background (one per key), through an
-        // inner got request with the same options.
-        const outcome = await engine.request(request, requestOptions, (extraHeaders) =>
-          sendInner(options, extraHeaders),
-        );
-        return asResponse(serveOutcome(options, state, outcome));
+        if (decideOnNetworkError(lookup.ctx, lookup.entry, engine.clock()) === 'throw') return send();
+        // The origin may be unreachable and core has an answer for that (stale-if-error, a 504): send
+        // the request here, where its connection error can still become that answer.
+        const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
+        if (fn === undefined) return send();
+        return sendManually(url, native, fn, options, () => {
+          const outcome = engine.networkErrorOutcome(lookup);
+          return outcome === undefined ? undefined : serveOutcome(options, state, outcome);
+        });
       }
     }
-  };
-
-  /** Makes this (promise API) request the one identical concurrent requests wait for. */
-  function lead(options: NormalizedOptions, state: RequestState, key: string): void {
-    const settled = (options.context as ContextRecord)[SETTLED] as Promise<void> | undefined;
-    // Without the handler there is no sure end to wait for: no coalescing then.
-    if (settled === undefined || options.isStream || flights.has(key)) return;
-    let settle!: (shared: Shared | undefined) => void;
-    const promise = new Promise<Shared | undefined>((resolve) => {
-      settle = resolve;
-    });
-    const flight: Flight = {
-      promise,
-      settle(shared) {
-        if (flights.get(key) === flight) flights.delete(key);
-        state.flight = undefined;
-        settle(shared);
-      },
-    };
-    flights.set(key, flight);
-    state.flight = flight;
-    void settled.then(() => flight.settle(undefined));
   }
 
   const beforeRedirect: BeforeRedirectHook = (updatedOptions, response) => {
-    const state = (updatedOptions.context as ContextRecord)[STATE] as RequestState | InnerState | undefined;
+    const state = (updatedOptions.context as ContextRecord)[STATE] as
+      | RequestState
+      | { hops: RedirectHop[] }
+      | undefined;
     if (state === undefined) return;
     state.hops.push({ url: response.url, status: response.statusCode });
-    if (state.kind === 'request') state.redirectTo = urlOf(updatedOptions);
+    if ('kind' in state) state.redirectTo = urlOf(updatedOptions);
   };
 
   const afterResponse: AfterResponseHook = async (response) => {
     const options = response.request.options as unknown as NormalizedOptions;
-    const state = (options.context as ContextRecord)[STATE] as RequestState | InnerState | undefined;
-    if (state === undefined || state.kind === 'inner') return response;
+    const state = (options.context as ContextRecord)[STATE] as
+      | RequestState
+      | { hops: RedirectHop[] }
+      | undefined;
+    if (state === undefined || !('kind' in state) || state.lookup === undefined) return response;
     removeHeaders(options.headers, state.added);
     const { served, lookup } = state;
     if (served !== undefined) {
-      decorate(response, served.info, served.description);
+      decorate(response, served.info, served.describe);
       if (served.entry !== undefined) applyEntryUrl(response, served.entry, urlOf(options));
       return response;
     }
-    let outcome = await engine.handleResponse(lookup, toNetworkResponse(response, state.hops, options));
-    if (outcome.source === 'network' && lookup.state === 'revalidate' && response.statusCode === 304) {
-      // RFC 9111 §4.3.4 (cacheControl mode): this 304 does not validate the stored response (another
-      // validator): ask again without conditions (the conditional headers are already removed).
-      const again = await sendInner(options, undefined);
-      outcome = await engine.handleResponse({ state: 'miss', ctx: lookup.ctx }, again);
-      if (outcome.source === 'network') {
-        const body = outcome.body ?? toUint8Array(again.raw.rawBody);
-        const headers = bodyHeaders(again.headers, body, again.decoded !== false);
-        const { status, statusText } = again;
-        becomeCached(response, { ...lookup.entry, status, statusText, headers, body }, options);
-        (response as unknown as Record<string, unknown>)['isFromCache'] = false;
-      }
-    }
-    const target = { method: options.method, url: requestUrl(lookup) };
+    const network = networkResponse(response, state.hops, options);
+    const outcome = await engine.handleResponse(lookup, network, () =>
+      sendWithGot(options, undefined, STATE, wrappedOf(options)),
+    );
+    const target = { method: options.method, url: urlOf(options) };
     switch (outcome.source) {
-      case 'network':
-      case 'not-cached': {
+      case 'network': {
+        if (outcome.response.raw !== response) {
+          // Core sent the request again (a 304 that validated nothing): answer with that response.
+          const again = outcome.response;
+          const body = outcome.body ?? toUint8Array(again.raw.rawBody);
+          const headers = bodyHeaders(again.headers, body, again.decoded !== false);
+          becomeCached(
+            response,
+            { status: again.status, statusText: again.statusText, headers, body },
+            options,
+            false,
+          );
+        }
         setCacheStatus(response, outcome.info.cacheStatus);
         const size = response.rawBody?.byteLength ?? 0;
         decorate(response, outcome.info, engine.describe(outcome.info, target, response.statusCode, size));
         // An error status may still be retried by got: the waiting requests wait for the final answer.
-        if (response.ok) state.flight?.settle(sharedFromResponse(response, outcome.info, options));
+        if (response.ok) state.settle?.({ ...outcome, body: toUint8Array(response.rawBody) });
         return response;
       }
       case 'cache': {
         // A 304 merged into the stored response, or the stored response served instead of an error status.
         const { entry, info } = outcome;
-        becomeCached(response, entry, options);
+        becomeCached(response, entry, options, true);
         setCacheStatus(response, info.cacheStatus);
         decorate(response, info, engine.describe(info, target, entry.status, entry.body.byteLength));
-        const { status, statusText, headers, body } = entry;
-        state.flight?.settle({ status, statusText, headers, body, info, entry });
+        state.settle?.(outcome);
         return response;
       }
+      case 'not-cached':
+        return response;
     }
   };
 
@@ -311,49 +309,35 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     return error;
   };
 
-  function serveEntry(
+  /** A response-like stream answering the request from the cache (got builds its response from it). */
+  function serveOutcome(
     options: NormalizedOptions,
     state: RequestState,
-    entry: CacheEntry,
-    info: CacheInfo,
+    outcome: Outcome<unknown>,
   ): CachedResponseStream {
-    return serve(options, state, entry.status, entry.statusText, entry.headers, entry.body, info, entry);
-  }
-
-  function serveOutcome(options: NormalizedOptions, state: RequestState, outcome: Outcome<Response>) {
+    let status: number;
+    let statusText: string;
+    let headers: ResponseHeaders;
+    let body: Uint8Array;
+    let entry: CacheEntry | undefined;
     switch (outcome.source) {
       case 'cache':
-        return serveEntry(options, state, outcome.entry, outcome.info);
+        ({ status, statusText, headers, body } = outcome.entry);
+        entry = outcome.entry;
+        break;
       case 'not-cached':
-        return serve(options, state, 504, 'Not Cached', {}, new Uint8Array(), outcome.info, undefined);
+        ({ status, statusText } = generatedStatus(outcome.info.reason));
+        headers = {};
+        body = new Uint8Array();
+        break;
       case 'network': {
-        const { response } = outcome;
-        const body = outcome.body ?? toUint8Array(response.raw.rawBody);
-        const headers = bodyHeaders(response.headers, body, response.decoded !== false);
-        return serve(
-          options,
-          state,
-          response.status,
-          response.statusText,
-          headers,
-          body,
-          outcome.info,
-          undefined,
-        );
+        const raw = outcome.response.raw as Response;
+        body = outcome.body ?? toUint8Array(raw.rawBody);
+        ({ status, statusText } = outcome.response);
+        headers = bodyHeaders(outcome.response.headers, body, outcome.response.decoded !== false);
       }
     }
-  }
-
-  function serve(
-    options: NormalizedOptions,
-    state: RequestState,
-    status: number,
-    statusText: string,
-    headers: ResponseHeaders,
-    body: Uint8Array,
-    info: CacheInfo,
-    entry: CacheEntry | undefined,
-  ): CachedResponseStream {
+    const { info } = outcome;
     const url = urlOf(options);
     const withStatus =
       info.cacheStatus === undefined ? headers : { ...headers, 'cache-status': info.cacheStatus };
@@ -365,13 +349,13 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       return description;
     };
     decorate(stream, info, describe);
-    state.served = { info, description: describe, entry };
-    // A cached answer does not change when asked again: never let got retry it (a cached 5xx, a 504 Not Cached).
+    state.served = { info, entry, describe };
+    // A cached answer does not change when asked again: never let got retry it (a cached 5xx, a 504).
     options.retry.limit = 0;
     return stream;
   }
 
-  function parseRequestOptions(value: unknown): ParsedRequestOptions {
+  function parseRequestOptions(value: unknown) {
     try {
       return normalizeRequestOptions(value as RequestCacheOptions | undefined, 'context.cache');
     } catch (error) {
@@ -379,6 +363,14 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       throw error;
     }
   }
+
+  const explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
+    const options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
+    const request = toCacheRequest(options);
+    if (request === undefined)
+      return engine.explain({ method: options.method, url: urlOf(options), headers: {} }, { disabled: true });
+    return engine.explain(request, parseRequestOptions((options.context as ContextRecord)['cache']));
+  };
 
   const hooks: GotCacheHooks = {
     beforeRequest: [beforeRequest],
@@ -391,49 +383,24 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     cache: { value: engine.cache, enumerable: false },
     settings: { value: engine.settings, enumerable: false },
     engine: { value: engine, enumerable: false },
-    close: { value: () => engine.cache.close(), enumerable: false },
+    explain: { value: explain, enumerable: false },
+    close: {
+      value: async () => {
+        await engine.settled();
+        await engine.cache.close();
+      },
+      enumerable: false,
+    },
   });
   return plugin;
 }
 
-/** Sends a request the plugin needs itself (a background revalidation) with the caller's options. */
-async function sendInner(
-  options: NormalizedOptions,
-  extraHeaders: Record<string, string> | undefined,
-): Promise<NetworkResponse<Response>> {
-  const inner = new Options(undefined, undefined, options as unknown as Options);
-  const state: InnerState = { kind: 'inner', hops: [] };
-  inner.context = { ...(options.context as ContextRecord), [STATE]: state };
-  inner.isStream = false;
-  inner.resolveBodyOnly = false;
-  inner.responseType = 'buffer';
-  inner.throwHttpErrors = false;
-  if (extraHeaders !== undefined) Object.assign(inner.headers, extraHeaders);
-  const send = got as unknown as (url: undefined, init: undefined, defaults: Options) => Promise<Response>;
-  const response = await send(undefined, undefined, inner);
-  return toNetworkResponse(response, state.hops, inner as unknown as NormalizedOptions);
-}
-
-/** got's response (promise API: body buffered and decoded in `rawBody`) as the engine's {@link NetworkResponse}. */
-function toNetworkResponse(
-  response: Response,
-  hops: readonly RedirectHop[],
-  options: NormalizedOptions,
-): NetworkResponse<Response> {
-  return {
-    status: response.statusCode,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url: response.url,
-    redirects: hops,
-    readBody: async () => toUint8Array(response.rawBody),
-    decoded: options.decompress,
-    raw: response,
-  };
-}
-
-function toUint8Array(body: Buffer | undefined): Uint8Array {
-  return body === undefined ? new Uint8Array() : toBuffer(body);
+/** The request function the plugin's wraps (the user's own, or undefined for got's default). */
+function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
+  const current = options.request as
+    | (RequestFunction & { [WRAPS]?: RequestFunction | undefined })
+    | undefined;
+  return current !== undefined && WRAPS in current ? current[WRAPS] : current;
 }
 
 function removeHeaders(headers: Record<string, unknown>, added: Record<string, string>): void {
@@ -442,62 +409,8 @@ function removeHeaders(headers: Record<string, unknown>, added: Record<string, s
   }
 }
 
-function requestUrl(lookup: Lookup): string {
-  return lookup.state === 'bypass' ? lookup.request.url : lookup.ctx.request.url;
-}
-
 function urlOf(options: NormalizedOptions): string {
   return options.url?.href ?? '';
-}
-
-function unkeyedRequest(options: NormalizedOptions): CacheRequest {
-  return { method: options.method, url: urlOf(options), headers: {} };
-}
-
-/** got accepts any IncomingMessage-like stream from `beforeRequest`; its types only name its own Response. */
-function asResponse(stream: CachedResponseStream): Response {
-  return stream as unknown as Response;
-}
-
-/**
- * The response as identical requests that waited for it are served: its decoded body, with the
- * headers that described the encoded one dropped.
- */
-function sharedFromResponse(response: Response, info: CacheInfo, options: NormalizedOptions): Shared {
-  const body = toUint8Array(response.rawBody);
-  const headers = bodyHeaders(toResponseHeaders(response.headers), body, options.decompress);
-  // As the engine does for coalesced requests: a stored response counts as served from the cache.
-  const shared: CacheInfo =
-    info.cacheKey === undefined ? { ...info } : { ...info, fromCache: true, revalidated: false };
-  if (shared.cacheStatus !== undefined) {
-    // RFC 9211 `collapsed`: the waiting requests were answered by this one's response.
-    shared.cacheStatus = `${shared.cacheStatus}; collapsed`;
-    headers['cache-status'] = shared.cacheStatus;
-  }
-  return {
-    status: response.statusCode,
-    statusText: response.statusMessage ?? '',
-    headers,
-    body,
-    info: shared,
-    entry: undefined,
-  };
-}
-
-/**
- * The headers of a network response served again from its buffered body: framing fields dropped and,
- * when got decoded the body, `Content-Encoding` dropped and `Content-Length` made exact.
- */
-function bodyHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
-  const out: ResponseHeaders = { ...headers };
-  delete out['transfer-encoding'];
-  delete out['connection'];
-  delete out['keep-alive'];
-  if (decoded && out['content-encoding'] !== undefined) {
-    delete out['content-encoding'];
-    out['content-length'] = String(body.byteLength);
-  }
-  return out;
 }
 
 /** Adds `Cache-Status` (RFC 9211) to a network response, when the setting is on. */

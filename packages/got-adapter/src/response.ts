@@ -5,7 +5,6 @@ import {
   type CacheEntry,
   type CacheInfo,
   headerPairs,
-  isEntryExpired,
   type ResponseHeaders,
 } from '@reqcache/core';
 import type { NormalizedOptions, Response } from 'got';
@@ -29,6 +28,7 @@ const FIELD_NAMES = [
   'isExpired',
   'revalidated',
   'cacheKey',
+  'reason',
   'description',
 ] as const;
 
@@ -45,30 +45,6 @@ export function cacheFields(response: object): CacheFields | undefined {
   const out = {} as Record<string, unknown>;
   for (const name of FIELD_NAMES) out[name] = candidate[name];
   return out as unknown as CacheFields;
-}
-
-/** The cache info of a stored entry served as it is. @internal */
-export function entryInfo(key: string, entry: CacheEntry, nowMs: number, revalidated = false): CacheInfo {
-  return {
-    fromCache: true,
-    createdAt: new Date(entry.createdAt),
-    expires: entry.expiresAt === null ? null : new Date(entry.expiresAt),
-    isExpired: isEntryExpired(entry, nowMs),
-    revalidated,
-    cacheKey: key,
-  };
-}
-
-/** The cache info of the synthetic `504 Not Cached` answer to an `onlyIfCached` miss. @internal */
-export function notCachedInfo(nowMs: number): CacheInfo {
-  return {
-    fromCache: true,
-    createdAt: new Date(nowMs),
-    expires: null,
-    isExpired: false,
-    revalidated: false,
-    cacheKey: undefined,
-  };
 }
 
 /**
@@ -169,7 +145,12 @@ export class CachedResponseStream extends Readable {
  * object got hands to the caller (and to later `afterResponse` hooks) is the cached response.
  * @internal
  */
-export function becomeCached(response: Response, entry: CacheEntry, options: NormalizedOptions): void {
+export function becomeCached(
+  response: Response,
+  entry: Pick<CacheEntry, 'status' | 'statusText' | 'headers' | 'body'>,
+  options: NormalizedOptions,
+  fromCache: boolean,
+): void {
   const target = response as unknown as Record<string, unknown>;
   target['statusCode'] = entry.status;
   target['statusMessage'] = entry.statusText || (STATUS_CODES[entry.status] ?? '');
@@ -178,7 +159,7 @@ export function becomeCached(response: Response, entry: CacheEntry, options: Nor
   const rawBody = toBuffer(entry.body);
   target['rawBody'] = rawBody;
   target['body'] = parseBody(rawBody, options);
-  target['isFromCache'] = true;
+  target['isFromCache'] = fromCache;
   target['ok'] = entry.status >= 200 && entry.status < 300;
 }
 

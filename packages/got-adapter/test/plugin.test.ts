@@ -329,8 +329,8 @@ test('got retry: a 503 then a 200 gives the 200, stored once; user hooks run onc
   t.is(server.hits('/unstable'), 2);
   t.deepEqual(seen.at(-1), { status: 200, fromCache: true });
   t.is(seen.length, 3);
-  // A hit is answered by the plugin's beforeRequest hook: got runs no beforeRequest hook after it.
-  t.deepEqual(sent, [0, 1]);
+  // Every beforeRequest hook runs, hits included: the lookup comes after them, on the request as sent.
+  t.deepEqual(sent, [0, 1, 0]);
 });
 
 test('a user afterResponse hook runs exactly once per response, hits and 304 merges included', async (t) => {

@@ -8,6 +8,7 @@ export function createGotSuiteClient(options: CacheOptions): SuiteClient {
   const plugin = gotCache(options);
   const client = got.extend(plugin, { retry: { limit: 0 }, throwHttpErrors: false, responseType: 'buffer' });
   return {
+    explain: (url) => plugin.explain(url),
     settings: plugin.settings,
     cache: plugin.cache,
     engine: plugin.engine,
@@ -40,6 +41,7 @@ export function createGotSuiteClient(options: CacheOptions): SuiteClient {
         isExpired: response.isExpired,
         revalidated: response.revalidated,
         cacheKey: response.cacheKey,
+        reason: response.reason,
         description: response.description,
       };
     },

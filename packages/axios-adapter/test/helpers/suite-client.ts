@@ -12,6 +12,7 @@ export function createAxiosSuiteClient(
 ): SuiteClient {
   const client = setupCache(instance, options);
   return {
+    explain: (url) => client.explain({ url }),
     settings: client.settings,
     cache: client.cache,
     engine: client.engine,
@@ -63,6 +64,7 @@ export function createAxiosSuiteClient(
         isExpired,
         revalidated,
         cacheKey,
+        reason: String(response.reason),
         description: cacheDescription,
       };
     },

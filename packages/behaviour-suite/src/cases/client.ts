@@ -4,6 +4,45 @@ import { pseudoRandomBytes } from '@reqcache/test-server';
 import { bytes, START_MS, type SuiteContext } from '../harness.js';
 
 export function registerClientCases({ test, title, setup }: SuiteContext): void {
+  test(title('reason: every response says why it was served, fetched or not stored'), async (t) => {
+    const { server, send } = await setup(t, { expireAfter: 60 });
+    server.route('GET', '/no-store', (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'text/plain' });
+      res.end('secret');
+    });
+    const refused = await send('/no-store');
+    t.is(refused.reason, 'no-store');
+    t.is(refused.cacheKey, undefined);
+    t.is((await send('/get')).reason, 'miss');
+    t.is((await send('/get')).reason, 'fresh');
+    t.is((await send('/post', { method: 'POST', body: 'x' })).reason, 'method-not-allowable');
+  });
+
+  test(title('explain(): fresh, stale and unstorable requests, answered without the network'), async (t) => {
+    const { server, client, clock, send } = await setup(t, { expireAfter: 60 });
+    await send('/get');
+    await send('/etag/e1');
+    const hits = () => server.hits('/get') + server.hits('/etag/e1') + server.hits('/uuid');
+    const before = hits();
+    const fresh = await client.explain(`${server.url}/get`);
+    t.like(fresh, { action: 'serve', reason: 'fresh' });
+    t.is(fresh.stored?.status, 200);
+    t.is(fresh.key, (await send('/get')).cacheKey);
+    const missing = await client.explain(`${server.url}/uuid`);
+    t.like(missing, { action: 'fetch', reason: 'miss', stored: undefined });
+    clock.advance(120);
+    const stale = await client.explain(`${server.url}/etag/e1`);
+    t.like(stale, { action: 'revalidate', reason: 'expired' });
+    t.true(stale.stored?.isExpired);
+    client.settings.disabled = true;
+    t.like(await client.explain(`${server.url}/get`), {
+      action: 'bypass',
+      reason: 'disabled',
+      key: undefined,
+    });
+    t.is(hits(), before, 'explain() never reaches the origin (the send above is a hit)');
+  });
+
   test(title('readOnly: existing entries are read, nothing new is written'), async (t) => {
     const { server, client, send } = await setup(t);
     const stored = await send('/get');

@@ -258,6 +258,8 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
     headers?: HeaderSpec;
     allowableCodes: number[];
     stored: boolean;
+    /** Why it was not stored (a reason code), for rows that are not. */
+    reason?: string;
   }
   const storing: readonly StoreRow[] = [
     {
@@ -277,12 +279,14 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
       status: 404,
       allowableCodes: [200],
       stored: false,
+      reason: 'status-not-allowable',
     },
     {
       name: '403 without freshness: not heuristically cacheable',
       status: 403,
       allowableCodes: [403],
       stored: false,
+      reason: 'no-explicit-freshness',
     },
     {
       name: '403 with max-age',
@@ -325,6 +329,7 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
       headers: { 'content-range': 'bytes 0-9/100' },
       allowableCodes: [200, 206],
       stored: false,
+      reason: 'partial-content',
     },
     {
       name: 'no-store is never stored',
@@ -332,6 +337,7 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
       headers: { 'cache-control': 'no-store, max-age=60' },
       allowableCodes: [200],
       stored: false,
+      reason: 'no-store',
     },
   ];
   for (const row of storing) {
@@ -341,7 +347,11 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
       const first = await send('/s');
       t.is(first.status, row.status);
       t.is(first.cacheKey !== undefined, row.stored);
-      t.is(first.headers['cache-status'], row.stored ? 'reqcache; fwd=miss; stored' : 'reqcache; fwd=miss');
+      // The reason a response was not stored reaches the caller, and Cache-Status's detail.
+      const reason = row.reason ?? 'miss';
+      t.is(first.reason, reason);
+      const status = row.stored ? 'reqcache; fwd=miss; stored' : `reqcache; fwd=miss; detail=${reason}`;
+      t.is(first.headers['cache-status'], status);
       const second = await send('/s');
       t.is(second.fromCache, row.stored);
       t.is(server.hits('/s'), row.stored ? 1 : 2);

@@ -39,6 +39,7 @@ export async function suiteResponse(response: CachedFetchResponse): Promise<Suit
     isExpired: response.isExpired,
     revalidated: response.revalidated,
     cacheKey: response.cacheKey,
+    reason: response.reason,
     description: response.cacheDescription,
   };
 }
@@ -57,6 +58,7 @@ export function fetchSuiteClient(
       const response = (await send(request.url, suiteInit(request))) as CachedFetchResponse;
       return suiteResponse(response);
     },
+    explain: (url) => cached.explain(url),
     settings: cached.settings,
     cache: cached.cache,
     engine: cached.engine,
