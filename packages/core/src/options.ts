@@ -348,8 +348,6 @@ function checkWindow(option: string, value: unknown): WindowMs {
     case 'never':
       return Number.POSITIVE_INFINITY;
     case 'relative':
-      if (parsed.ms < 0)
-        throw new InvalidOptionError(option, value, 'true, false or a non-negative duration');
       return parsed.ms;
     default:
       throw new InvalidOptionError(option, value, 'true, false or a duration such as "1h"');
