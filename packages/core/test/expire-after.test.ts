@@ -156,7 +156,20 @@ const rejected: unknown[] = [
 ];
 
 // Loose values with no single meaning (issue 18, point 8): only -1 is a negative sentinel, units are lower-case.
-const negativeOrUpperCase: unknown[] = [-5, -2, -1.5, -0.001, '-5', '-5m', '-1 hour', { minutes: -1 }, '15M', '2H', '1D', '15 MINUTES'];
+const negativeOrUpperCase: unknown[] = [
+  -5,
+  -2,
+  -1.5,
+  -0.001,
+  '-5',
+  '-5m',
+  '-1 hour',
+  { minutes: -1 },
+  '15M',
+  '2H',
+  '1D',
+  '15 MINUTES',
+];
 for (const value of negativeOrUpperCase) {
   test(`loose value parseExpireAfter(${show(value)}) is rejected with a typed error and a hint`, (t) => {
     const error = t.throws(() => parseExpireAfter(value, 'expireAfter'), { instanceOf: InvalidOptionError });
@@ -176,7 +189,10 @@ test('an upper-case unit is rejected with the lower-case spelling as the hint', 
 
 test('a negative number other than NEVER_EXPIRE names EXPIRE_IMMEDIATELY as the way to store expired', (t) => {
   const error = t.throws(() => parseExpireAfter(-5, 'expireAfter'), { instanceOf: InvalidOptionError });
-  t.regex(error?.message ?? '', /^Invalid value for option "expireAfter": -5 \(expected .*EXPIRE_IMMEDIATELY \(0\)/);
+  t.regex(
+    error?.message ?? '',
+    /^Invalid value for option "expireAfter": -5 \(expected .*EXPIRE_IMMEDIATELY \(0\)/,
+  );
 });
 
 test("'15 minutes' and '15m' mean the same, and -1 stays NEVER_EXPIRE", (t) => {
