@@ -44,6 +44,7 @@ export {
 } from './entry.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
+  ConstructionOnlyOptionError,
   describeValue,
   InvalidOptionError,
   isReqcacheError,
