@@ -62,6 +62,12 @@ export interface AxiosCacheProperties {
   readonly settings: CacheSettings;
   /** The engine behind the instance, for its events (`hit`, `miss`, `stored`, `revalidated`, `error`) and `settled()`. */
   readonly engine: CacheEngine;
+  /**
+   * Waits for background revalidations, then closes the store when `autoclose` is on (the default), as
+   * `cachedFetch.close()` and got's `plugin.close()` do.
+   * @example await instance.close();
+   */
+  close(): Promise<void>;
 }
 
 /** An axios instance set up with `setupCache`. */

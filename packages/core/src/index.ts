@@ -20,6 +20,7 @@ export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
+export { closeCache } from './close.js';
 export type { DebugLog } from './debug.js';
 export { createDebugLog, DEBUG_SECTION, debugEnvMatches } from './debug.js';
 export type {
