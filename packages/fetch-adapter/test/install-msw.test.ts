@@ -21,6 +21,28 @@ async function get(url: string): Promise<{ status: number; text: string }> {
   return { status: response.status, text: await response.text() };
 }
 
+/** Runs `fn` with `DEBUG=reqcache`, returning the reqcache debug lines it wrote to stderr. */
+async function withDebugLog(fn: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  const saved = process.env['DEBUG'];
+  process.env['DEBUG'] = 'reqcache';
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    const text = typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+    if (text.startsWith('REQCACHE ')) lines.push(text);
+    else return write(chunk, ...rest);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = write;
+    if (saved === undefined) delete process.env['DEBUG'];
+    else process.env['DEBUG'] = saved;
+  }
+  return lines;
+}
+
 async function setup(t: Parameters<typeof createTestServer>[0]) {
   const server = await createTestServer(t);
   const mockedUrl = `${server.url}/mocked-by-msw`;
@@ -42,7 +64,12 @@ test.serial(
     t.is(server.hits('/get'), 1, 'cached behind msw');
     t.is((await get(mockedUrl)).text, 'from msw');
 
-    await uninstallCache();
+    const logged = await withDebugLog(() => uninstallCache());
+    t.is(logged.length, 1);
+    t.regex(
+      logged[0] ?? '',
+      /uninstallCache: globalThis\.fetch was wrapped by another library after installCache\(\)/,
+    );
     t.is(globalThis.fetch, mswFetch, "msw's wrapper stays in place");
     t.false(isInstalled());
     t.is((await get(mockedUrl)).text, 'from msw', 'msw still answers');
@@ -73,7 +100,7 @@ test.serial(
     await get(`${server.url}/get`);
     t.is(server.hits('/get'), 1);
 
-    await uninstallCache();
+    t.deepEqual(await withDebugLog(() => uninstallCache()), [], 'nothing to say: the original is back');
     t.is(globalThis.fetch, mswFetch);
     await get(`${server.url}/get`);
     t.is(server.hits('/get'), 2);
