@@ -145,6 +145,8 @@ export async function enabled<T>(
       state.original = saved.original;
       globalThis.fetch = saved.fetch;
     }
+    // A wrapper put around it inside fn keeps calling it: from now on it only passes requests through.
+    unhookers.get(cached)?.();
     await cached.close();
   }
 }

@@ -202,3 +202,24 @@ test.serial('installing again turns the replaced installation into a pass-throug
   t.false('fromCache' in through, 'a plain response from the replaced installation');
   t.is(server.hits('/get'), 2);
 });
+
+test.serial(
+  'a wrapper put around the fetch enabled() installed passes through once enabled() is over',
+  async (t) => {
+    const server = await createTestServer(t);
+    let wrapper: typeof fetch | undefined;
+    await enabled(
+      async () => {
+        const installed = globalThis.fetch;
+        wrapper = (input, init) => installed(input, init);
+        await wrapper(`${server.url}/get`);
+        t.true(((await wrapper(`${server.url}/get`)) as CachedFetchResponse).fromCache);
+      },
+      { backend: 'memory' },
+    );
+    t.is(globalThis.fetch, trueOriginal);
+    const after = await (wrapper as typeof fetch)(`${server.url}/get`);
+    t.false('fromCache' in after, 'the temporary cache is out of the way');
+    t.is(server.hits('/get'), 2);
+  },
+);
