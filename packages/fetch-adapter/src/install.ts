@@ -95,7 +95,7 @@ export async function uninstallCache(): Promise<void> {
   if (installed === undefined || original === undefined) return;
   if (globalThis.fetch === installed) {
     globalThis.fetch = original;
-  } else {
+  } else if (globalThis.fetch !== original) {
     unhookers.get(installed)?.();
     createDebugLog()?.(
       'uninstallCache: globalThis.fetch was wrapped by another library after installCache(); left that wrapper in place and made the installed cache a pass-through',
