@@ -16,6 +16,9 @@ export type {
   RequestCacheOptions,
 } from '@reqcache/core';
 export {
+  ALL_METHODS,
+  ConstructionOnlyOptionError,
+  DEFAULT_IGNORED_PARAMETERS,
   DO_NOT_CACHE,
   EXPIRE_IMMEDIATELY,
   InvalidOptionError,

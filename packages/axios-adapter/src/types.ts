@@ -79,6 +79,12 @@ export interface AxiosCacheProperties {
    * @example (await api.explain({ url: '/users' })).reason // 'fresh'
    */
   explain(config?: AxiosRequestConfig): Promise<Explanation>;
+  /**
+   * Waits for background revalidations, then closes the store when `autoclose` is on (the default), as
+   * `cachedFetch.close()` and got's `plugin.close()` do.
+   * @example await instance.close();
+   */
+  close(): Promise<void>;
 }
 
 /** An axios instance set up with `setupCache`. */

@@ -3,6 +3,7 @@ import { registerClientCases } from './cases/client.js';
 import { registerExpirationCases } from './cases/expiration.js';
 import { registerMaintenanceCases } from './cases/maintenance.js';
 import { registerMatchingCases } from './cases/matching.js';
+import { registerParityCases } from './cases/parity.js';
 import { registerRevalidationCases } from './cases/revalidation.js';
 import { registerRfc9111Cases } from './cases/rfc9111.js';
 import { createSuiteContext } from './harness.js';
@@ -29,4 +30,5 @@ export function registerAdapterSuite(test: TestFn, options: AdapterSuiteOptions)
   registerClientCases(context);
   registerMaintenanceCases(context);
   registerRfc9111Cases(context);
+  registerParityCases(context);
 }

@@ -482,7 +482,7 @@ export interface ClearResult {
 
 /** How many responses and redirect aliases a cache holds (what `clear` would remove). */
 export async function countEntries(engine: CacheEngine): Promise<ClearResult> {
-  return { responses: await engine.cache.responseCount(), redirects: await engine.cache.redirects.count() };
+  return { responses: await engine.cache.responses.count(), redirects: await engine.cache.redirects.count() };
 }
 
 /** Removes every response and redirect alias of the cache (the engine of `reqcache clear`). */

@@ -6,6 +6,8 @@ export type ReqcacheErrorCode =
   | 'ERR_INVALID_OPTION'
   /** An option name that reqcache does not know (usually a typo). */
   | 'ERR_UNKNOWN_OPTION'
+  /** An option that is fixed when the cache is created (`backend`, `serializer`, …), assigned through `.settings`. */
+  | 'ERR_CONSTRUCTION_ONLY_OPTION'
   /** The store (Keyv backend) failed to read, write or delete. */
   | 'ERR_CACHE_STORE'
   /** A response could not be serialized for storage. */
@@ -58,7 +60,27 @@ export class InvalidOptionError extends ReqcacheError {
   }
 }
 
-/** Thrown at construction for an option name reqcache does not know. */
+/**
+ * Thrown when `.settings` is given an option that is fixed when the cache is created (`backend`,
+ * `cacheName`, `backendOptions`, `maxEntries`, `maxBytes`, `serializer`, `clock`): create another
+ * client with the new value instead.
+ */
+export class ConstructionOnlyOptionError extends ReqcacheError {
+  override name = 'ConstructionOnlyOptionError';
+  readonly value: unknown;
+
+  constructor(option: string, value: unknown) {
+    super(
+      'ERR_CONSTRUCTION_ONLY_OPTION',
+      `Option "${option}" is fixed when the cache is created and cannot be changed through .settings ` +
+        `(got ${describeValue(value)}): pass it to withCache(), gotCache() or setupCache() when creating the client`,
+      { option },
+    );
+    this.value = value;
+  }
+}
+
+/** Thrown at construction (or when `.settings` is given one) for an option name reqcache does not know. */
 export class UnknownOptionError extends ReqcacheError {
   override name = 'UnknownOptionError';
 

@@ -38,12 +38,13 @@ export type DurationObject = {
  * When a cached response expires.
  *
  * - number: seconds from when the response is stored; {@link NEVER_EXPIRE} (`-1`) or `Infinity` for
- *   never, {@link EXPIRE_IMMEDIATELY} (`0`) for already expired. Other negative values give an
- *   already-expired response.
+ *   never, {@link EXPIRE_IMMEDIATELY} (`0`) for already expired. Any other negative number is rejected
+ *   (as in requests-cache, only `-1` is special; use `0` or a past `Date` for "already expired").
  * - `Date`: an absolute instant.
- * - string: {@link DO_NOT_CACHE}; `'never'`; a duration (`'90s'`, `'15m'`, `'1h30m'`, `'1.5 hours'`,
- *   `'500ms'`, `'1w'`); seconds (`'3600'`, `'-1'`); or an HTTP-date (`'Fri, 16 Apr 2021 21:13:00 GMT'`).
- * - {@link DurationObject}: `{ days, hours, minutes, seconds, milliseconds }`.
+ * - string: {@link DO_NOT_CACHE}; `'never'`; a duration with lower-case units (`'90s'`, `'15m'`,
+ *   `'15 minutes'`, `'1h30m'`, `'1.5 hours'`, `'500ms'`, `'1w'`; `'15M'` is rejected: `M` reads as months
+ *   elsewhere); seconds (`'3600'`, `'-1'`); or an HTTP-date (`'Fri, 16 Apr 2021 21:13:00 GMT'`).
+ * - {@link DurationObject}: `{ days, hours, minutes, seconds, milliseconds }` (the sum must not be negative).
  */
 export type ExpireAfter = number | Date | string | DurationObject;
 
@@ -89,20 +90,22 @@ const SECONDS_ONLY = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/;
  * Parses a duration string into milliseconds.
  *
  * One or more `<number><unit>` parts, optionally separated by whitespace or a comma, with an optional
- * leading sign for the whole duration. Numbers may be decimal. Units (case-insensitive): `ms`, `s`,
+ * leading sign for the whole duration. Numbers may be decimal. Units, in lower case: `ms`, `s`,
  * `m`, `h`, `d`, `w` and their long forms (`msec`, `millisecond(s)`, `sec(s)`, `second(s)`, `min(s)`,
- * `minute(s)`, `hr(s)`, `hour(s)`, `day(s)`, `wk(s)`, `week(s)`). Months and years are not
- * supported (their length depends on the calendar). A bare number has no unit and is not a duration.
+ * `minute(s)`, `hr(s)`, `hour(s)`, `day(s)`, `wk(s)`, `week(s)`). An upper-case unit is not a duration:
+ * `'15M'` would be months in ISO 8601 and other tools, and months and years are not supported (their
+ * length depends on the calendar). A bare number has no unit and is not a duration.
  *
  * @param value - For example `'15m'`, `'1h30m'`, `'1d 2h'`, `'2 hours'`, `'1.5h'`, `'500ms'`.
  * @returns Milliseconds, or `undefined` when `value` is not a duration or the result is not finite.
  * @example
  * parseDurationMs('1h30m'); // 5400000
  * parseDurationMs('tomorrow'); // undefined
+ * parseDurationMs('15M'); // undefined (lower-case units only)
  */
 export function parseDurationMs(value: string): number | undefined {
   if (typeof value !== 'string') return undefined;
-  let text = value.trim().toLowerCase();
+  let text = value.trim();
   let sign = 1;
   if (text.startsWith('-') || text.startsWith('+')) {
     sign = text.startsWith('-') ? -1 : 1;
@@ -131,13 +134,14 @@ export function parseDurationMs(value: string): number | undefined {
 /**
  * Validates and normalizes an {@link ExpireAfter} option value.
  *
- * - numbers: `-1` or `Infinity` → never; other finite numbers → relative seconds (`0` = already
- *   expired; negative values are accepted and also give an already-expired response).
+ * - numbers: `-1` or `Infinity` → never; other finite numbers ≥ 0 → relative seconds (`0` = already
+ *   expired). Other negative numbers are rejected, as are negative durations in any form: requests-cache
+ *   gives only `-1` a meaning, and a `-5` meant as "never" would silently store nothing useful.
  * - `Date` → absolute (must be valid).
  * - strings (trimmed): `'DO_NOT_CACHE'` → do-not-cache; `'never'` → never (both case-insensitive);
  *   a bare number → seconds as for numbers (`'3600'`, `'-1'`, `'0'`; requests-cache instead treats
- *   these as "expire immediately"); a duration ({@link parseDurationMs}) → relative; an HTTP-date →
- *   absolute.
+ *   these as "expire immediately"); a duration with lower-case units ({@link parseDurationMs}) →
+ *   relative (`'15M'` is rejected with a hint); an HTTP-date → absolute.
  * - plain objects with only {@link DurationObject} keys, at least one, each a finite number →
  *   relative.
  *
@@ -145,20 +149,39 @@ export function parseDurationMs(value: string): number | undefined {
  * @param option - Option name for error messages, for example `'expireAfter'` or
  *   `'urlsExpireAfter["*.example.com"]'`.
  * @returns The normalized value.
- * @throws InvalidOptionError for anything else (`NaN`, `-Infinity`, invalid `Date`, `'tomorrow'`, `''`,
- *   `true`, `null`, arrays, functions, unknown or non-numeric object keys, `{}`).
+ * @throws InvalidOptionError for anything else (`NaN`, `-Infinity`, `-5`, `'-5m'`, `'15M'`, invalid
+ *   `Date`, `'tomorrow'`, `''`, `true`, `null`, arrays, functions, unknown or non-numeric object keys, `{}`).
  * @example
  * parseExpireAfter(60, 'expireAfter'); // { kind: 'relative', ms: 60000 }
  * parseExpireAfter('15m', 'expireAfter'); // { kind: 'relative', ms: 900000 }
  * parseExpireAfter(NEVER_EXPIRE, 'expireAfter'); // { kind: 'never' }
  */
 export function parseExpireAfter(value: unknown, option: string): ParsedExpireAfter {
+  const parsed = parseAnySign(value, option);
+  if (parsed.kind === 'relative' && parsed.ms < 0) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      'a duration that is not negative: NEVER_EXPIRE (-1) is the only negative value, EXPIRE_IMMEDIATELY (0) or a past Date stores a response already expired',
+    );
+  }
+  return parsed;
+}
+
+function parseAnySign(value: unknown, option: string): ParsedExpireAfter {
   if (typeof value === 'number') {
     const parsed = fromSeconds(value);
     if (parsed !== undefined) return parsed;
   } else if (typeof value === 'string') {
     const parsed = fromString(value);
     if (parsed !== undefined) return parsed;
+    if (parseDurationMs(value.toLowerCase()) !== undefined) {
+      throw new InvalidOptionError(
+        option,
+        value,
+        `a duration with lower-case units, such as ${JSON.stringify(value.trim().toLowerCase())} ("m" is minutes; months and years are not supported)`,
+      );
+    }
   } else if (value instanceof Date) {
     const atMs = value.getTime();
     if (Number.isFinite(atMs)) return { kind: 'absolute', atMs };

@@ -20,6 +20,7 @@ export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
+export { closeCache } from './close.js';
 export type {
   CacheEvents,
   CacheInfo,
@@ -63,6 +64,7 @@ export {
 export { buildEntry, storedHeaders } from './entry-builder.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
+  ConstructionOnlyOptionError,
   describeValue,
   InvalidOptionError,
   isReqcacheError,

@@ -1,5 +1,7 @@
+import { inspect } from 'node:util';
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
-import { InvalidOptionError, UnknownOptionError } from './errors.js';
+import { createDebugLog, type DebugLog } from './debug.js';
+import { ConstructionOnlyOptionError, InvalidOptionError, UnknownOptionError } from './errors.js';
 import { type ExpireAfter, type ParsedExpireAfter, parseExpireAfter } from './expire-after.js';
 import type { KeyOptions, KeyRequest } from './key.js';
 import type { Serializer } from './serializer.js';
@@ -41,7 +43,11 @@ export type SerializerName =
   | 'msgpack'
   | `${'json' | 'yaml' | 'bson' | 'msgpack'}+${'gzip' | 'brotli' | 'zstd'}`;
 
-/** requests-cache's default `ignored_parameters`: common credentials, never stored and never matched. */
+/**
+ * requests-cache's default `ignored_parameters`: common credentials, never stored and never matched.
+ * Passing `ignoredParameters` replaces this list (as in requests-cache); to add names, spread it.
+ * @example { ignoredParameters: [...DEFAULT_IGNORED_PARAMETERS, 'token'] }
+ */
 export const DEFAULT_IGNORED_PARAMETERS: readonly string[] = Object.freeze([
   'Authorization',
   'Proxy-Authorization',
@@ -283,8 +289,8 @@ const SETTING_NAMES = [
   'cacheStatus',
 ] as const satisfies readonly (keyof SettingsOptions)[];
 
-const OPTION_NAMES: readonly string[] = [
-  ...SETTING_NAMES,
+/** Options fixed when the cache is created: `.settings` refuses them with {@link ConstructionOnlyOptionError}. */
+const CONSTRUCTION_ONLY_NAMES: readonly string[] = [
   'backend',
   'cacheName',
   'backendOptions',
@@ -293,6 +299,8 @@ const OPTION_NAMES: readonly string[] = [
   'serializer',
   'clock',
 ];
+
+const OPTION_NAMES: readonly string[] = [...SETTING_NAMES, ...CONSTRUCTION_ONLY_NAMES];
 
 const REQUEST_OPTION_NAMES: readonly string[] = [
   'expireAfter',
@@ -348,8 +356,6 @@ function checkWindow(option: string, value: unknown): WindowMs {
     case 'never':
       return Number.POSITIVE_INFINITY;
     case 'relative':
-      if (parsed.ms < 0)
-        throw new InvalidOptionError(option, value, 'true, false or a non-negative duration');
       return parsed.ms;
     default:
       throw new InvalidOptionError(option, value, 'true, false or a duration such as "1h"');
@@ -470,17 +476,28 @@ const PARSED_FIELD: Record<SettingName, keyof ParsedSettings> = {
 /**
  * The run-time settings of a cached client (requests-cache's `session.settings`). Every assignment is
  * validated at once and takes effect on the next request; a bad value throws `InvalidOptionError` and
- * leaves the previous value in place.
+ * leaves the previous value in place. Plain JavaScript gets the same checks as TypeScript: an unknown
+ * name throws `UnknownOptionError` (with a "did you mean"), an option fixed at creation (`backend`,
+ * `serializer`, `maxEntries`, …) throws `ConstructionOnlyOptionError`. `console.log(settings)` shows
+ * every current value; `JSON.stringify(settings)` the ones that differ from the defaults.
  *
  * @example
  * client.settings.expireAfter = '10m';
  * client.settings.staleIfError = true;
+ * client.settings.expireAftr = 5; // UnknownOptionError: Unknown option "expireAftr" in settings (did you mean "expireAfter"?)
  */
 export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 'keyFn'>> {
   readonly #values: Record<SettingName, unknown> = { ...SETTING_DEFAULTS };
   readonly #parsed: ParsedSettings;
+  readonly #debug: DebugLog | undefined;
+  /** Whether the debug warning about a user `ignoredParameters` without `Authorization` was written. */
+  #warnedCredentials = false;
 
-  constructor(options: SettingsOptions = {}) {
+  /**
+   * @param options The settings (other options are ignored here; `normalizeOptions()` checks them).
+   * @param debug Where the one-time debug warnings go. @internal @default the `reqcache` debug log
+   */
+  constructor(options: SettingsOptions = {}, debug: DebugLog | undefined = createDebugLog()) {
     const parsed: Record<string, unknown> = {};
     for (const name of SETTING_NAMES) {
       const given = options[name];
@@ -490,6 +507,30 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     }
     parsed['expireAfterExplicit'] = options.expireAfter !== undefined;
     this.#parsed = parsed as unknown as ParsedSettings;
+    this.#debug = debug;
+    if (options.ignoredParameters !== undefined) this.#checkCredentials();
+    // Assignments of unknown or construction-only names throw instead of adding an ignored property.
+    // biome-ignore lint/correctness/noConstructorReturn: the guard must be what `new` returns.
+    return new Proxy(this, SETTINGS_GUARD);
+  }
+
+  /**
+   * One debug line, once per client, when a user list of `ignoredParameters` leaves out `Authorization`:
+   * requests-cache's replace semantics then store the header's value as sent.
+   */
+  #checkCredentials(): void {
+    if (this.#warnedCredentials || this.#debug === undefined) return;
+    const names = this.#parsed.ignoredParameters;
+    if (names.some((name) => name.toLowerCase() === 'authorization')) return;
+    this.#warnedCredentials = true;
+    const extra = names.filter(
+      (name) => !DEFAULT_IGNORED_PARAMETERS.some((known) => known.toLowerCase() === name.toLowerCase()),
+    );
+    this.#debug(
+      'warning: ignoredParameters %j replaces the defaults and leaves out Authorization, so its value is stored as sent (not REDACTED); to add names to the defaults use [...DEFAULT_IGNORED_PARAMETERS%s]',
+      names,
+      extra.map((name) => `, ${JSON.stringify(name)}`).join(''),
+    );
   }
 
   /** The validated settings, as the engine reads them. @internal */
@@ -503,6 +544,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     (this.#parsed as unknown as Record<string, unknown>)[PARSED_FIELD[name]] = parsed;
     this.#values[name] = actual;
     if (name === 'expireAfter') this.#parsed.expireAfterExplicit = value !== undefined;
+    if (name === 'ignoredParameters' && value !== undefined) this.#checkCredentials();
   }
 
   get expireAfter(): ExpireAfter {
@@ -629,7 +671,54 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     }
     return out as Partial<SettingsOptions>;
   }
+
+  /** Every setting with its current value (what `console.log(settings)` prints). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const view = new SettingsView();
+    // Through the public accessors: util.inspect calls this on the guard, which has no private fields.
+    for (const name of SETTING_NAMES) (view as unknown as Record<string, unknown>)[name] = this[name];
+    if (depth < 0) return options.stylize('[CacheSettings]', 'special');
+    return show(view, { ...options, depth: options.depth === null ? null : depth });
+  }
 }
+
+type InspectOptionsStylized = import('node:util').InspectOptionsStylized;
+
+/** What `util.inspect` prints for a {@link CacheSettings}: a plain record named after it. */
+const SettingsView = class CacheSettings {};
+
+/** Methods of {@link CacheSettings}: read through the guard, they run on the object itself (private fields). */
+const SETTINGS_METHODS: ReadonlySet<PropertyKey> = new Set(
+  Reflect.ownKeys(CacheSettings.prototype).filter((key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(CacheSettings.prototype, key);
+    return key !== 'constructor' && typeof descriptor?.value === 'function';
+  }),
+);
+
+/** Refuses an assignment `.settings` cannot honour, with the error `normalizeOptions()` would throw. */
+function assertSettingName(name: string, value: unknown): void {
+  if ((SETTING_NAMES as readonly string[]).includes(name)) return;
+  if (CONSTRUCTION_ONLY_NAMES.includes(name)) throw new ConstructionOnlyOptionError(name, value);
+  throw new UnknownOptionError(name, OPTION_NAMES, 'settings');
+}
+
+/** The guard around every {@link CacheSettings}: accessors and methods run on the object itself. */
+const SETTINGS_GUARD: ProxyHandler<CacheSettings> = {
+  get(target, name) {
+    const value: unknown = Reflect.get(target, name, target);
+    return SETTINGS_METHODS.has(name) ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  },
+  set(target, name, value) {
+    if (typeof name === 'string') assertSettingName(name, value);
+    return Reflect.set(target, name, value, target);
+  },
+  defineProperty(target, name, descriptor) {
+    if (typeof name !== 'string') return Reflect.defineProperty(target, name, descriptor);
+    assertSettingName(name, descriptor.value);
+    // A setting is an accessor: an own property would shadow it, so change it by assignment instead.
+    return false;
+  },
+};
 
 /** True for a setting's default or a value equal to it (`[200]`, `{}`); `null` is a cleared function. */
 function isDefaultValue(value: unknown, defaultValue: unknown): boolean {

@@ -415,14 +415,15 @@ export class HttpCache {
     }
   }
 
-  /** How many responses are stored; with `checkExpiry`, only those not expired. */
+  /**
+   * How many responses are stored; with `checkExpiry`, only those not expired. Like `urls()`, `values()`
+   * and `filter()`, it counts the responses that can be read: an undecodable entry is left out (count
+   * those with `filter({ valid: false, expired: false, invalid: true })`; `responses.count()` and
+   * `keys()` include them).
+   */
   async responseCount(options: { checkExpiry?: boolean } = {}): Promise<number> {
     let count = 0;
-    if (options.checkExpiry) {
-      for await (const _ of this.values({ checkExpiry: true })) count++;
-    } else {
-      for await (const _ of this.keys()) count++;
-    }
+    for await (const _ of this.values({ checkExpiry: options.checkExpiry ?? false })) count++;
     return count;
   }
 
@@ -481,7 +482,12 @@ export class HttpCache {
       delete: async (key) => (await this.#deleteBatch([key])) > 0,
       keys: () => this.keys(),
       entries: () => this.#entries(false) as AsyncIterable<[string, CachedResponse]>,
-      count: () => this.responseCount(),
+      // Every stored response key, undecodable entries included (as `keys()`; `responseCount()` skips them).
+      count: async () => {
+        let count = 0;
+        for await (const _ of this.keys()) count++;
+        return count;
+      },
     };
   }
 

@@ -73,8 +73,8 @@ const ROWS: readonly Row[] = [
     expected: { store: true, expiresAt: ABSOLUTE, source: 'session' },
   },
   {
-    name: 'session negative seconds: already expired',
-    settings: { expireAfter: -2 },
+    name: 'session past Date: already expired',
+    settings: { expireAfter: new Date(NOW - 2 * SECOND) },
     expected: { store: true, expiresAt: NOW - 2 * SECOND, source: 'session' },
   },
 

@@ -40,8 +40,6 @@ const accepted: [unknown, ParsedExpireAfter][] = [
   [-0, relative(0)],
   [60, relative(MINUTE)],
   [33.3, relative(33_300)],
-  [-2, relative(-2 * SECOND)],
-  [-1.5, relative(-1500)],
   // Dates
   [new Date(HTTP_DATE_MS), absolute(HTTP_DATE_MS)],
   [new Date(0), absolute(0)],
@@ -81,8 +79,6 @@ const accepted: [unknown, ParsedExpireAfter][] = [
   ['250 milliseconds', relative(250)],
   ['1.5h', relative(90 * MINUTE)],
   ['.5m', relative(30 * SECOND)],
-  ['15M', relative(15 * MINUTE)],
-  ['-5m', relative(-5 * MINUTE)],
   ['0s', relative(0)],
   // HTTP-dates
   ['Fri, 16 Apr 2021 21:13:00 GMT', absolute(HTTP_DATE_MS)],
@@ -96,7 +92,7 @@ const accepted: [unknown, ParsedExpireAfter][] = [
     relative(DAY + 2 * HOUR + 3 * MINUTE + 4 * SECOND + 5),
   ],
   [{ hours: 1.5 }, relative(90 * MINUTE)],
-  [{ minutes: -1 }, relative(-MINUTE)],
+  [{ hours: 1, minutes: -30 }, relative(30 * MINUTE)],
   [{ days: 0 }, relative(0)],
   [Object.assign(Object.create(null) as object, { hours: 1 }), relative(HOUR)],
 ];
@@ -159,6 +155,52 @@ const rejected: unknown[] = [
   new String('5m'),
 ];
 
+// Loose values with no single meaning (issue 18, point 8): only -1 is a negative sentinel, units are lower-case.
+const negativeOrUpperCase: unknown[] = [
+  -5,
+  -2,
+  -1.5,
+  -0.001,
+  '-5',
+  '-5m',
+  '-1 hour',
+  { minutes: -1 },
+  '15M',
+  '2H',
+  '1D',
+  '15 MINUTES',
+];
+for (const value of negativeOrUpperCase) {
+  test(`loose value parseExpireAfter(${show(value)}) is rejected with a typed error and a hint`, (t) => {
+    const error = t.throws(() => parseExpireAfter(value, 'expireAfter'), { instanceOf: InvalidOptionError });
+    t.is(error?.option, 'expireAfter');
+    t.is(error?.value, value);
+    t.regex(error?.message ?? '', /NEVER_EXPIRE \(-1\) is the only negative value|lower-case units/);
+  });
+}
+
+test('an upper-case unit is rejected with the lower-case spelling as the hint', (t) => {
+  const error = t.throws(() => parseExpireAfter('15M', 'expireAfter'), { instanceOf: InvalidOptionError });
+  t.is(
+    error?.message,
+    'Invalid value for option "expireAfter": "15M" (expected a duration with lower-case units, such as "15m" ("m" is minutes; months and years are not supported))',
+  );
+});
+
+test('a negative number other than NEVER_EXPIRE names EXPIRE_IMMEDIATELY as the way to store expired', (t) => {
+  const error = t.throws(() => parseExpireAfter(-5, 'expireAfter'), { instanceOf: InvalidOptionError });
+  t.regex(
+    error?.message ?? '',
+    /^Invalid value for option "expireAfter": -5 \(expected .*EXPIRE_IMMEDIATELY \(0\)/,
+  );
+});
+
+test("'15 minutes' and '15m' mean the same, and -1 stays NEVER_EXPIRE", (t) => {
+  t.deepEqual(parseExpireAfter('15 minutes', 'expireAfter'), parseExpireAfter('15m', 'expireAfter'));
+  t.deepEqual(parseExpireAfter(-1, 'expireAfter'), never);
+  t.deepEqual(parseExpireAfter('-1', 'expireAfter'), never);
+});
+
 for (const [index, value] of rejected.entries()) {
   test(`rejected #${index}: parseExpireAfter(${typeof value === 'symbol' ? 'Symbol' : typeof value === 'bigint' ? `${value}n` : show(value)}) throws`, (t) => {
     const error = t.throws(() => parseExpireAfter(value, 'expireAfter'), { instanceOf: InvalidOptionError });
@@ -198,7 +240,8 @@ test('a non-numeric duration-object value is named in the error', (t) => {
 
 const durations: [string, number | undefined][] = [
   ['1h30m', 90 * MINUTE],
-  ['1H30M', 90 * MINUTE],
+  ['1H30M', undefined],
+  ['15M', undefined],
   ['  2d  ', 2 * DAY],
   ['1 hour 30 minutes', 90 * MINUTE],
   ['1 hour, 30 minutes', 90 * MINUTE],

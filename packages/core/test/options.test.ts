@@ -1,7 +1,14 @@
+import { format, inspect } from 'node:util';
 import test from 'ava';
 import { Keyv } from 'keyv';
 import { CacheEngine } from '../src/engine.js';
-import { describeValue, InvalidOptionError, ReqcacheError, UnknownOptionError } from '../src/errors.js';
+import {
+  ConstructionOnlyOptionError,
+  describeValue,
+  InvalidOptionError,
+  ReqcacheError,
+  UnknownOptionError,
+} from '../src/errors.js';
 import { DO_NOT_CACHE, EXPIRE_IMMEDIATELY, NEVER_EXPIRE } from '../src/expire-after.js';
 import {
   type CacheOptions,
@@ -533,4 +540,146 @@ test('CacheSettings changed at run time take effect on the next engine lookup', 
     engine.settings.allowableMethods = ['P OST'];
   });
   t.is((await engine.lookup(request)).state, 'miss');
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// .settings refuses what it cannot do (issue 18, point 2)
+
+/** The settings as plain JavaScript sees them: any name can be assigned. */
+const loose = (settings: CacheSettings): Record<string, unknown> =>
+  settings as unknown as Record<string, unknown>;
+
+test('settings: an unknown name throws UnknownOptionError with "did you mean" and adds nothing', (t) => {
+  const settings = new CacheSettings();
+  const error = t.throws(
+    () => {
+      loose(settings)['expireAftr'] = 5;
+    },
+    { instanceOf: UnknownOptionError },
+  );
+  t.is(error?.code, 'ERR_UNKNOWN_OPTION');
+  t.is(error?.option, 'expireAftr');
+  t.is(error?.message, 'Unknown option "expireAftr" in settings (did you mean "expireAfter"?)');
+  t.false('expireAftr' in settings);
+  t.is(settings.expireAfter, NEVER_EXPIRE);
+});
+
+for (const [name, value] of [
+  ['backend', 'redis'],
+  ['cacheName', 'other'],
+  ['backendOptions', {}],
+  ['maxEntries', -3],
+  ['maxBytes', 1024],
+  ['serializer', 'yaml'],
+  ['clock', () => 0],
+] as const) {
+  test(`settings: the construction-only ${name} throws ConstructionOnlyOptionError`, (t) => {
+    const settings = new CacheSettings();
+    const error = t.throws(
+      () => {
+        loose(settings)[name] = value;
+      },
+      { instanceOf: ConstructionOnlyOptionError },
+    );
+    t.true(error instanceof ReqcacheError);
+    t.is(error?.code, 'ERR_CONSTRUCTION_ONLY_OPTION');
+    t.is(error?.option, name);
+    t.is(error?.value, value);
+    t.regex(error?.message ?? '', new RegExp(`^Option "${name}" is fixed when the cache is created`));
+    t.false(Object.hasOwn(settings, name));
+  });
+}
+
+test('settings: Object.assign and Object.defineProperty go through the same checks', (t) => {
+  const settings = new CacheSettings();
+  t.throws(() => Object.assign(settings, { expireAfter: '1h', readonly: true }), {
+    instanceOf: UnknownOptionError,
+    message: /did you mean "readOnly"/,
+  });
+  t.is(settings.expireAfter, '1h', 'the names before the bad one were assigned, as Object.assign does');
+  t.throws(() => Object.assign(settings, { maxEntryBytes: -3 }), { instanceOf: InvalidOptionError });
+  t.throws(() => Object.defineProperty(settings, 'expireAfter', { value: 5 }), { instanceOf: TypeError });
+  t.throws(() => Object.defineProperty(settings, 'serializer', { value: 'yaml' }), {
+    instanceOf: ConstructionOnlyOptionError,
+  });
+  t.is(settings.expireAfter, '1h');
+  t.is(settings.maxEntryBytes, 10 * 1024 * 1024);
+});
+
+test('settings: util.inspect and console.log show every current value', (t) => {
+  const settings = new CacheSettings({ expireAfter: '5m' });
+  settings.allowableCodes = [200, 404];
+  settings.readOnly = true;
+  const shown = inspect(settings, { breakLength: Number.POSITIVE_INFINITY });
+  t.regex(
+    shown,
+    /^CacheSettings \{ expireAfter: '5m', urlsExpireAfter: \{\}, cacheControl: false, allowableCodes: \[ 200, 404 \],/,
+  );
+  t.regex(shown, /readOnly: true/);
+  t.regex(shown, /autoclose: true/);
+  t.regex(shown, /maxEntryBytes: 10485760/);
+  t.regex(inspect({ settings }, { depth: 0 }), /settings: \[CacheSettings\]/);
+  t.deepEqual(JSON.parse(JSON.stringify(settings)), {
+    expireAfter: '5m',
+    allowableCodes: [200, 404],
+    readOnly: true,
+  });
+  t.true(settings instanceof CacheSettings);
+});
+
+test('settings: a known setting still validates and takes effect, plain JavaScript or not', (t) => {
+  const settings = new CacheSettings();
+  loose(settings)['expireAfter'] = '2h';
+  t.deepEqual(settings.parsed.expireAfter, { kind: 'relative', ms: 120 * MINUTE });
+  t.throws(
+    () => {
+      loose(settings)['expireAfter'] = -5;
+    },
+    { instanceOf: InvalidOptionError, message: /"expireAfter": -5/ },
+  );
+  t.throws(
+    () => {
+      loose(settings)['expireAfter'] = '15M';
+    },
+    { instanceOf: InvalidOptionError, message: /lower-case units/ },
+  );
+  t.is(settings.expireAfter, '2h');
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// ignoredParameters that add to the defaults (issue 18, point 7)
+
+function debugLines(): { lines: string[]; log: (message: string, ...args: unknown[]) => void } {
+  const lines: string[] = [];
+  return { lines, log: (message, ...args) => lines.push(format(message, ...args)) };
+}
+
+test('ignoredParameters: spreading DEFAULT_IGNORED_PARAMETERS keeps the defaults and logs nothing', (t) => {
+  const { lines, log } = debugLines();
+  const settings = new CacheSettings({ ignoredParameters: [...DEFAULT_IGNORED_PARAMETERS, 'token'] }, log);
+  t.deepEqual(settings.ignoredParameters, [...DEFAULT_IGNORED_PARAMETERS, 'token']);
+  new CacheSettings({}, log);
+  t.deepEqual(lines, []);
+});
+
+test('ignoredParameters: a user list without Authorization logs one debug warning per client', (t) => {
+  const { lines, log } = debugLines();
+  const settings = new CacheSettings({ ignoredParameters: ['token'] }, log);
+  settings.ignoredParameters = ['other'];
+  settings.ignoredParameters = ['authorization'];
+  t.is(lines.length, 1);
+  t.is(
+    lines[0],
+    'warning: ignoredParameters ["token"] replaces the defaults and leaves out Authorization, so its value is stored as sent (not REDACTED); to add names to the defaults use [...DEFAULT_IGNORED_PARAMETERS, "token"]',
+  );
+});
+
+test('ignoredParameters: dropping Authorization at run time logs the warning too', (t) => {
+  const { lines, log } = debugLines();
+  const settings = new CacheSettings({}, log);
+  settings.ignoredParameters = ['Authorization', 'token'];
+  t.deepEqual(lines, []);
+  settings.ignoredParameters = [];
+  t.is(lines.length, 1);
+  t.regex(lines[0] ?? '', /ignoredParameters \[\] replaces the defaults and leaves out Authorization/);
 });

@@ -292,8 +292,22 @@ test('values() and responseCount() with and without checkExpiry', async (t) => {
   t.deepEqual(all.map((v) => v.cacheKey).sort(), ['expired', 'old', 'old-expired', 'valid']);
   const fresh = await collect(engine.cache.values({ checkExpiry: true }));
   t.deepEqual(fresh.map((v) => v.cacheKey).sort(), ['old', 'valid']);
-  t.is(await engine.cache.responseCount(), 5, 'every stored response, undecodable ones included');
+  t.is(await engine.cache.responseCount(), 4, 'the readable responses, as values() and urls() see them');
   t.is(await engine.cache.responseCount({ checkExpiry: true }), 2);
+});
+
+test('responseCount() and urls() agree about an undecodable entry; responses.count() and keys() list it', async (t) => {
+  const { engine } = await seedMixed(t);
+  const urls = await engine.cache.urls();
+  t.is(urls.length, 4);
+  t.is(await engine.cache.responseCount(), urls.length);
+  t.is(await engine.cache.responses.count(), 5, 'every stored response key, the undecodable one included');
+  t.is((await sortedKeys(engine)).length, 5);
+  const invalid = await collect(engine.cache.filter({ valid: false, expired: false, invalid: true }));
+  t.deepEqual(
+    invalid.map((item) => item.cacheKey),
+    ['invalid'],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -311,9 +325,9 @@ test('removeExpiredResponses(expireAfter) resets expiration first', async (t) =>
   t.deepEqual(await sortedKeys(engine), ['expired', 'old', 'old-expired', 'valid']);
 });
 
-test('removeExpiredResponses(-5) expires everything, then deletes it', async (t) => {
+test('removeExpiredResponses(EXPIRE_IMMEDIATELY) expires everything, then deletes it', async (t) => {
   const { engine } = await seedMixed(t);
-  t.is(await engine.cache.removeExpiredResponses(-5), 5);
+  t.is(await engine.cache.removeExpiredResponses(0), 5);
   t.deepEqual(await sortedKeys(engine), []);
 });
 

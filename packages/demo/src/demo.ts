@@ -1,9 +1,14 @@
 /**
- * reqcache demo: one SQLite cache (the default backend) shared by got, axios and fetch.
+ * reqcache demo: one SQLite cache (the default backend) shared by got, axios and fetch, kept between runs.
  *
- * Starts a local origin, sends the same requests through the three clients, and prints what happened
- * to each (hit, miss or revalidated, time, expiry), then what the cache holds.
+ * Starts a local origin on a fixed port (so the same URLs, and so the same cache keys, come back on the
+ * next run), sends the same requests through the three clients, and prints what happened to each (hit,
+ * miss or revalidated, and whether a hit was stored by an earlier run), then what the cache holds and a
+ * command to look at the SQLite file from the shell.
  */
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { setupCache } from '@reqcache/axios';
 import { type CacheInfo, type CacheOptions, type HttpCache, NEVER_EXPIRE } from '@reqcache/core';
 import { withCache } from '@reqcache/fetch';
@@ -12,6 +17,9 @@ import { startTestServer } from '@reqcache/test-server';
 import axios from 'axios';
 import got from 'got';
 
+/** The origin's port: fixed, so a second run asks for the same URLs and finds them in the SQLite file. */
+const DEFAULT_PORT = 18_765;
+const port = Number(process.env['REQCACHE_DEMO_PORT'] ?? DEFAULT_PORT);
 const cacheName = process.env['REQCACHE_DEMO_CACHE'] ?? 'demo_cache';
 const options: CacheOptions = {
   cacheName, // one SQLite file, demo_cache.sqlite, for all three clients
@@ -20,15 +28,35 @@ const options: CacheOptions = {
   autoclose: true,
 };
 
+/** The repository root, where `pnpm reqcache` runs. */
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
 type Send = (url: string) => Promise<{ status: number; info: CacheInfo }>;
 
 async function main(): Promise<void> {
-  const origin = await startTestServer();
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new Error(`REQCACHE_DEMO_PORT must be a port number, not ${JSON.stringify(String(port))}`);
+  }
+  const origin = await startTestServer({ port }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new Error(
+      `Port ${port} is in use: set REQCACHE_DEMO_PORT to a free port (and keep it for the next run)`,
+    );
+  });
   const cachedFetch = withCache(fetch, options);
   const gotPlugin = gotCache(options);
   const gotClient = got.extend(gotPlugin);
   const axiosClient = setupCache(axios.create(), options);
-  await cachedFetch.cache.clear();
+  const startedAt = Date.now();
+  const storedBefore = await cachedFetch.cache.responseCount();
+
+  console.log('\nreqcache demo: got, axios and fetch sharing one SQLite cache, kept between runs\n');
+  console.log(`Options (the same object for the three clients):\n${inspect(options, { depth: 3 })}\n`);
+  console.log(
+    storedBefore === 0
+      ? `${cacheName}.sqlite is empty: this run fills it. Run \`pnpm demo\` again to be answered from it.\n`
+      : `${cacheName}.sqlite already holds ${storedBefore} responses from an earlier run: they answer this one.\n`,
+  );
 
   const clients: Record<string, Send> = {
     fetch: async (url) => {
@@ -53,17 +81,28 @@ async function main(): Promise<void> {
       const started = performance.now();
       const { status, info } = await send(origin.url + path);
       const ms = performance.now() - started;
-      const result = info.revalidated ? 'revalidated (304)' : info.fromCache ? 'hit' : 'miss';
+      const earlier = info.createdAt.getTime() < startedAt ? ', stored by an earlier run' : '';
+      const result = info.revalidated
+        ? `revalidated (304${earlier})`
+        : info.fromCache
+          ? `hit${earlier ? ` (${earlier.slice(2)})` : ''}`
+          : 'miss';
       rows.push([path, name, `${status} ${result}`, `${ms.toFixed(2)} ms`, formatExpires(info.expires)]);
     }
   }
-  console.log(`\nreqcache demo: got, axios and fetch sharing one SQLite cache (${cacheName}.sqlite)\n`);
   printTable(rows);
-  console.log(`\nRequests that reached the origin: ${origin.totalHits()} of ${paths.length * 3}\n`);
+  console.log(
+    `\nRequests that reached the origin (${origin.url}): ${origin.totalHits()} of ${paths.length * 3}\n`,
+  );
   await printCache(cachedFetch.cache);
 
-  await Promise.all([cachedFetch.cache.close(), gotPlugin.cache.close(), axiosClient.cache.close()]);
+  await Promise.all([cachedFetch.close(), gotPlugin.close(), axiosClient.close()]);
   await origin.close();
+
+  const cacheFile = relative(repoRoot, resolve(cacheName));
+  console.log(
+    `\nLook at the cache from the shell (in the repository root):\n  pnpm reqcache list --cache-name ${cacheFile}\n`,
+  );
 }
 
 async function printCache(cache: HttpCache): Promise<void> {

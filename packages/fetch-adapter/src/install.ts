@@ -3,20 +3,47 @@
  * one cache. Not safe to use from concurrent tasks that expect different states (as in requests-cache).
  * @module
  */
-import { type CacheOptions, type HttpCache, InvalidOptionError } from '@reqcache/core';
-import type { CachedFetch } from './types.js';
+import { type CacheOptions, createDebugLog, type HttpCache, InvalidOptionError } from '@reqcache/core';
+import type { CachedFetch, CachedRequestInit } from './types.js';
 import { withCache } from './with-cache.js';
 
 type GlobalFetch = typeof globalThis.fetch;
 
 interface State {
-  /** The installed cached fetch, or undefined. */
+  /** The installed cached fetch (a {@link hook}), or undefined. */
   installed: CachedFetch | undefined;
   /** The `globalThis.fetch` found at installation, restored by `uninstallCache()`. */
   original: GlobalFetch | undefined;
 }
 
 const state: State = { installed: undefined, original: undefined };
+
+/** Turns an installed fetch into a pass-through to the fetch it wrapped, for good. */
+const unhookers = new WeakMap<CachedFetch, () => void>();
+
+/**
+ * What `installCache()` puts on `globalThis.fetch`: the cached fetch while hooked, the fetch it wraps
+ * once unhooked. Another library may have wrapped it by then (msw's `setupServer`, a tracing agent) and
+ * keeps calling it, so uninstalling cannot simply put the original back; unhooking from inside leaves
+ * that library's wrapper working and uncached.
+ */
+function hook(cached: CachedFetch, original: GlobalFetch): CachedFetch {
+  let hooked = true;
+  const installed = (input: RequestInfo | URL, init?: CachedRequestInit) =>
+    hooked ? cached(input, init) : original(input, init);
+  Object.defineProperties(installed, {
+    cache: { value: cached.cache, enumerable: true },
+    settings: { value: cached.settings, enumerable: true },
+    engine: { value: cached.engine, enumerable: true },
+    close: { value: () => cached.close(), enumerable: true },
+    explain: { value: cached.explain, enumerable: true },
+  });
+  const result = installed as CachedFetch;
+  unhookers.set(result, () => {
+    hooked = false;
+  });
+  return result;
+}
 
 /**
  * Replaces `globalThis.fetch` with `withCache(originalFetch, options)` and returns it. Installing again
@@ -34,7 +61,11 @@ const state: State = { installed: undefined, original: undefined };
 export function installCache(options: CacheOptions = {}): CachedFetch {
   const previous = state.installed;
   const cached = install(options);
-  if (previous !== undefined) void previous.close();
+  if (previous !== undefined) {
+    // Still called by any wrapper put around it since: from now on it only passes requests through.
+    unhookers.get(previous)?.();
+    void previous.close();
+  }
   return cached;
 }
 
@@ -43,7 +74,7 @@ function install(options: CacheOptions): CachedFetch {
   if (typeof original !== 'function') {
     throw new InvalidOptionError('globalThis.fetch', original, 'a fetch function to wrap');
   }
-  const cached = withCache(original, { autoclose: false, ...options });
+  const cached = hook(withCache(original, { autoclose: false, ...options }), original);
   state.original = original;
   state.installed = cached;
   globalThis.fetch = cached as GlobalFetch;
@@ -51,14 +82,26 @@ function install(options: CacheOptions): CachedFetch {
 }
 
 /**
- * Puts the original `globalThis.fetch` back. The returned promise settles once the store is closed
- * (only with `autoclose: true`); `globalThis.fetch` is restored before it returns. A no-op when nothing
- * is installed.
+ * Puts the original `globalThis.fetch` back — only when `globalThis.fetch` is still the installed one.
+ * When another library has wrapped it since `installCache()` (msw's `setupServer().listen()`, an APM
+ * agent), its wrapper stays in place and the installed fetch inside it becomes a pass-through to the
+ * original: putting the original back would cut that library out, and its own restore would later bring
+ * the cache back. The debug log (`DEBUG=reqcache`) says which happened.
+ *
+ * The returned promise settles once the store is closed (only with `autoclose: true`); `globalThis.fetch`
+ * is dealt with before it returns. A no-op when nothing is installed.
  */
 export async function uninstallCache(): Promise<void> {
   const { installed, original } = state;
   if (installed === undefined || original === undefined) return;
-  globalThis.fetch = original;
+  if (globalThis.fetch === installed) {
+    globalThis.fetch = original;
+  } else if (globalThis.fetch !== original) {
+    unhookers.get(installed)?.();
+    createDebugLog()?.(
+      'uninstallCache: globalThis.fetch was wrapped by another library after installCache(); left that wrapper in place and made the installed cache a pass-through',
+    );
+  }
   state.installed = undefined;
   state.original = undefined;
   await installed.close();
@@ -103,6 +146,8 @@ export async function enabled<T>(
       state.original = saved.original;
       globalThis.fetch = saved.fetch;
     }
+    // A wrapper put around it inside fn keeps calling it: from now on it only passes requests through.
+    unhookers.get(cached)?.();
     await cached.close();
   }
 }

@@ -172,16 +172,54 @@ test.serial('disabled() without an installation just runs the callback', async (
 });
 
 test.serial(
-  'a wrapper put around the installed fetch keeps working and isInstalled stays true',
+  'a wrapper put around the installed fetch keeps working; uninstallCache leaves it and passes through',
   async (t) => {
     const server = await createTestServer(t);
     installCache({ backend: 'memory' });
     const installed = globalThis.fetch;
-    globalThis.fetch = (input, init) => installed(input, init);
+    const wrapper: typeof fetch = (input, init) => installed(input, init);
+    globalThis.fetch = wrapper;
     t.true(isInstalled());
     await get(`${server.url}/get`);
     t.true((await get(`${server.url}/get`)).fromCache);
     await uninstallCache();
+    t.is(globalThis.fetch, wrapper, "someone else's wrapper is not undone");
+    t.false(isInstalled());
+    const after = await get(`${server.url}/get`);
+    t.false('fromCache' in after, 'a plain response: the installed fetch inside the wrapper passes through');
+    t.is(server.hits('/get'), 2);
+  },
+);
+
+test.serial('installing again turns the replaced installation into a pass-through', async (t) => {
+  const server = await createTestServer(t);
+  const first = installCache({ backend: 'memory' });
+  await get(`${server.url}/get`);
+  t.true((await first(`${server.url}/get`)).fromCache);
+  const second = installCache({ backend: 'memory' });
+  t.is(globalThis.fetch as unknown, second);
+  const through = await first(`${server.url}/get`);
+  t.false('fromCache' in through, 'a plain response from the replaced installation');
+  t.is(server.hits('/get'), 2);
+});
+
+test.serial(
+  'a wrapper put around the fetch enabled() installed passes through once enabled() is over',
+  async (t) => {
+    const server = await createTestServer(t);
+    let wrapper: typeof fetch | undefined;
+    await enabled(
+      async () => {
+        const installed = globalThis.fetch;
+        wrapper = (input, init) => installed(input, init);
+        await wrapper(`${server.url}/get`);
+        t.true(((await wrapper(`${server.url}/get`)) as CachedFetchResponse).fromCache);
+      },
+      { backend: 'memory' },
+    );
     t.is(globalThis.fetch, trueOriginal);
+    const after = await (wrapper as typeof fetch)(`${server.url}/get`);
+    t.false('fromCache' in after, 'the temporary cache is out of the way');
+    t.is(server.hits('/get'), 2);
   },
 );

@@ -12,6 +12,7 @@ import {
   type CacheEntry,
   type CacheInfo,
   type CacheSettings,
+  closeCache,
   decideOnNetworkError,
   type Explanation,
   generatedStatus,
@@ -384,13 +385,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     settings: { value: engine.settings, enumerable: false },
     engine: { value: engine, enumerable: false },
     explain: { value: explain, enumerable: false },
-    close: {
-      value: async () => {
-        await engine.settled();
-        await engine.cache.close();
-      },
-      enumerable: false,
-    },
+    close: { value: () => closeCache(engine), enumerable: false },
   });
   return plugin;
 }

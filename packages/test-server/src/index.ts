@@ -10,4 +10,5 @@ export {
   type RouteHandler,
   startTestServer,
   type TestServer,
+  type TestServerOptions,
 } from './server.js';

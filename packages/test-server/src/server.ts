@@ -71,8 +71,14 @@ function respondWithError(res: ServerResponse, error: unknown): void {
   }
 }
 
-/** Starts a test server on 127.0.0.1 with an ephemeral port. */
-export async function startTestServer(): Promise<TestServer> {
+/** Where {@link startTestServer} listens. */
+export interface TestServerOptions {
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. A fixed port keeps URLs, and so cache keys, the same across runs. */
+  port?: number;
+}
+
+/** Starts a test server on 127.0.0.1, on an ephemeral port unless `options.port` names one. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const hitCounts = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const counters = new Map<string, number>();
@@ -120,7 +126,7 @@ export async function startTestServer(): Promise<TestServer> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -16,7 +16,7 @@ export function createAxiosSuiteClient(
     settings: client.settings,
     cache: client.cache,
     engine: client.engine,
-    close: () => client.cache.close(),
+    close: () => client.close(),
     async send(request: SuiteRequest): Promise<SuiteResponse> {
       const config: AxiosRequestConfig = {
         method: request.method ?? 'GET',
