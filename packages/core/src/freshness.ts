@@ -204,18 +204,23 @@ export function withAge(settings: { cacheControl: boolean }, entry: CacheEntry, 
 const servedWithAge = new WeakMap<CacheEntry, { initialAgeMs: number; age: string; entry: CacheEntry }>();
 
 /**
- * How long the store keeps an entry (ms from `nowMs`), or undefined for "until deleted": expiry plus
- * the windows in which it may still be revalidated or served stale. An entry with a validator, or one
- * that never expires, is kept until deleted.
+ * How long the store keeps an entry (ms from `nowMs`), or undefined for "until deleted" — the default,
+ * as in requests-cache, where expired responses stay until `delete({ expired: true })`. With the
+ * `storeTtl` setting on: `true` drops a response without a validator once it can no longer be served
+ * (its expiry plus the stale-if-error / stale-while-revalidate windows of the settings and, in
+ * cacheControl mode, of its directives; a response with a validator stays, it can be revalidated); a
+ * duration drops every response that long after its expiry (or after its windows, when longer). A
+ * response that never expires is always kept.
  */
 export function retentionMs(
-  settings: Pick<ParsedSettings, 'cacheControl' | 'staleIfErrorMs' | 'staleWhileRevalidateMs'>,
+  settings: Pick<ParsedSettings, 'cacheControl' | 'staleIfErrorMs' | 'staleWhileRevalidateMs' | 'storeTtlMs'>,
   entry: CacheEntry,
   nowMs: number,
 ): number | undefined {
-  if (entry.expiresAt === null) return undefined;
-  if (hasValidator(entry.headers)) return undefined;
-  let extraMs = Math.max(settings.staleIfErrorMs, settings.staleWhileRevalidateMs);
+  const pastExpiryMs = settings.storeTtlMs;
+  if (pastExpiryMs === undefined || entry.expiresAt === null) return undefined;
+  if (pastExpiryMs === 0 && hasValidator(entry.headers)) return undefined;
+  let extraMs = Math.max(settings.staleIfErrorMs, settings.staleWhileRevalidateMs, pastExpiryMs);
   if (settings.cacheControl) {
     const directives = entryDirectives(entry);
     extraMs = Math.max(

@@ -165,6 +165,17 @@ export interface SettingsOptions {
    */
   maxEntryBytes?: number;
   /**
+   * Let the store drop responses by itself (a store TTL). Off by default, as in requests-cache: expired
+   * responses are kept until `delete({ expired: true })` / `removeExpiredResponses()` (or a
+   * `maxEntries` / `maxBytes` bound) removes them, so `staleIfError`, `filter({ expired: true })` and the
+   * CLI's `--expired` find them. `true`: a response without a validator is dropped once it can no longer
+   * be served (its expiry plus any stale-if-error / stale-while-revalidate window); a duration such as
+   * `'7d'`: every response is dropped that long after it expires.
+   * @default false
+   * @example { storeTtl: '1d' }
+   */
+  storeTtl?: boolean | ExpireAfter;
+  /**
    * Add a `Cache-Status` response header (RFC 9211) to every response: `true` names the cache
    * `reqcache`, a string gives another name (an RFC 9110 token). For example `reqcache; hit`,
    * `reqcache; fwd=miss; stored`, `reqcache; fwd=stale; fwd-status=304` (revalidated),
@@ -249,6 +260,11 @@ export interface ParsedSettings {
   disabled: boolean;
   separateCredentials: boolean;
   maxEntryBytes: number;
+  /**
+   * The store TTL past expiry (ms): undefined when off (kept until deleted), 0 for `true` (the stale
+   * windows only, none for a response with a validator), or the `storeTtl` duration.
+   */
+  storeTtlMs: number | undefined;
   /** The name to put in `Cache-Status`, or undefined when the header is off. */
   cacheStatus: string | undefined;
   /**
@@ -286,6 +302,7 @@ const SETTING_NAMES = [
   'disabled',
   'separateCredentials',
   'maxEntryBytes',
+  'storeTtl',
   'cacheStatus',
 ] as const satisfies readonly (keyof SettingsOptions)[];
 
@@ -331,6 +348,7 @@ const SETTING_DEFAULTS: Required<{ [K in SettingName]: SettingsOptions[K] }> = {
   disabled: false,
   separateCredentials: true,
   maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
+  storeTtl: false,
   cacheStatus: false,
 };
 
@@ -440,6 +458,10 @@ function parseSetting<K extends SettingName>(name: K, value: unknown): unknown {
         throw new InvalidOptionError(name, value, 'a positive whole number of bytes, or Infinity');
       }
       return value;
+    case 'storeTtl':
+      if (value === false) return undefined;
+      if (value === true) return 0;
+      return checkWindow(name, value);
     case 'cacheStatus':
       if (value === false) return undefined;
       if (value === true) return DEFAULT_CACHE_STATUS_NAME;
@@ -470,6 +492,7 @@ const PARSED_FIELD: Record<SettingName, keyof ParsedSettings> = {
   disabled: 'disabled',
   separateCredentials: 'separateCredentials',
   maxEntryBytes: 'maxEntryBytes',
+  storeTtl: 'storeTtlMs',
   cacheStatus: 'cacheStatus',
 };
 
@@ -654,6 +677,13 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
   }
   set maxEntryBytes(value: number) {
     this.#set('maxEntryBytes', value);
+  }
+
+  get storeTtl(): boolean | ExpireAfter {
+    return this.#values.storeTtl as boolean | ExpireAfter;
+  }
+  set storeTtl(value: boolean | ExpireAfter) {
+    this.#set('storeTtl', value);
   }
 
   get cacheStatus(): boolean | string {

@@ -271,9 +271,9 @@ export function registerStoreSuite(anyTest: TestFn, options: StoreSuiteOptions):
   });
 
   test(
-    title('an entry without a validator gets a store TTL and really expires; others have none'),
+    title('storeTtl: an entry without a validator gets a store TTL and really expires; others have none'),
     async (t) => {
-      const { engine, errors } = await open(t, uniqueCacheName(), new Set());
+      const { engine, errors } = await open(t, uniqueCacheName(), new Set(), { storeTtl: true });
       const expiring = 'https://example.org/expiring';
       const forever = 'https://example.org/forever';
       const revalidatable = 'https://example.org/revalidatable';
@@ -305,6 +305,17 @@ export function registerStoreSuite(anyTest: TestFn, options: StoreSuiteOptions):
       t.deepEqual(errors, []);
     },
   );
+
+  test(title('by default nothing gets a store TTL: expired entries stay until deleted'), async (t) => {
+    const { engine, errors } = await open(t, uniqueCacheName(), new Set());
+    const expired = 'https://example.org/expired';
+    await engine.cache.write(keyOf(engine, expired), makeEntry(expired, binaryBody(8), { expiresAt: 1 }));
+    t.is((await engine.keyv.get(keyOf(engine, expired), { raw: true }))?.expires, undefined);
+    t.deepEqual(await engine.cache.urls(), [expired]);
+    t.is(await engine.cache.delete({ expired: true }), 1);
+    t.deepEqual(await engine.cache.urls(), []);
+    t.deepEqual(errors, []);
+  });
 
   test(
     title('values read cannot be changed in the store: shared reads are frozen, views are copies'),

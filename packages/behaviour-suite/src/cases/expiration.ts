@@ -82,6 +82,27 @@ export function registerExpirationCases({ test, title, setup }: SuiteContext): v
     });
   }
 
+  test(
+    title('expired responses are kept until deleted, as in requests-cache; storeTtl opts into a store TTL'),
+    async (t) => {
+      const { server, client, clock, send } = await setup(t, { expireAfter: 1, staleIfError: true });
+      await send('/get');
+      // Real time too: a store TTL (were one given) is counted by the store's own clock.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      clock.advance(3600);
+      t.is(await client.cache.responseCount({ checkExpiry: false }), 1);
+      const expired: string[] = [];
+      for await (const response of client.cache.filter({ valid: false, expired: true })) {
+        if (!('error' in response)) expired.push(response.url);
+      }
+      t.deepEqual(expired, [`${server.url}/get`]);
+      client.settings.storeTtl = true;
+      t.is(client.settings.storeTtl, true);
+      t.is(await client.cache.delete({ expired: true }), 1);
+      t.is(await client.cache.responseCount({ checkExpiry: false }), 0);
+    },
+  );
+
   test(title('EXPIRE_IMMEDIATELY without a validator: not stored'), async (t) => {
     const { server, client, send } = await setup(t, { expireAfter: EXPIRE_IMMEDIATELY });
     const first = await send('/get');
