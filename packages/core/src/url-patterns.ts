@@ -55,8 +55,8 @@ const SCHEME_PREFIX = /^[^/?#]*:\/\//;
  * @param option - Option name for error messages.
  * @returns Compiled patterns, in order.
  * @throws InvalidOptionError when `patterns` is not a plain object or `Map`, a `Map` key is neither a
- *   string nor a RegExp nor a valid glob (`'[z-a]'`: a range out of order), or a value is not a valid {@link ExpireAfter} (the error's option names the
- *   pattern: `urlsExpireAfter["*.example.com"]`).
+ *   string nor a RegExp nor a valid glob (`'[z-a]'`: a range out of order), or a value is not a valid
+ *   {@link ExpireAfter} (the error's option names the pattern: `urlsExpireAfter["*.example.com"]`).
  * @example
  * const compiled = compileUrlPatterns({ 'example.com/api': 60, '*': DO_NOT_CACHE });
  */
@@ -159,8 +159,12 @@ const MICROMATCH_OPTIONS = {
 /** The same, as micromatch's types take them (they type `flags` as a boolean; picomatch reads RegExp flags). */
 const MAKE_RE_OPTIONS = MICROMATCH_OPTIONS as unknown as micromatch.Options;
 
-/** A capturing group or a `|` in a RegExp source (an escaped one may be taken for one: that only costs speed). */
-const ALTERNATION = /\((?!\?)|\|/;
+/**
+ * Something that can make a RegExp source match texts of different lengths: `|`, or a quantifier
+ * (`*`, `+`, `{`, or a `?` that does not open a group). A literal one (in a set) may be taken for one:
+ * that only costs speed.
+ */
+const VARIABLE_LENGTH = /\||(?<!\\)[*+{]|(?<![\\(])\?/;
 
 /**
  * Compiles a requests-cache URL glob with micromatch: the scheme is stripped and the result matches
@@ -169,7 +173,8 @@ const ALTERNATION = /\((?!\?)|\|/;
  *
  * Stars between fixed pieces are matched as Python's `fnmatch.translate` does since 3.9: the
  * shortest run up to the next piece, never revisited (`(?=(.*?piece))\k<n>`), so patterns such as
- * `*a*a*a*a*b` cannot backtrack exponentially. Stars inside `{…}` or `(…)` are micromatch's own.
+ * `*a*a*a*a*b` cannot backtrack exponentially. Stars inside `{…}` or `(…)`, and stars before a
+ * piece whose length varies (`+(ab)`), are micromatch's own lazy stars.
  *
  * @throws SyntaxError when micromatch compiles the pattern to an invalid RegExp.
  * @internal
@@ -179,9 +184,9 @@ export function compileGlob(pattern: string): RegExp {
   let source = `^${pieceSource(pieces[0]!)}`;
   for (let index = 1; index < pieces.length; index++) {
     const piece = pieceSource(pieces[index]!);
-    // A piece without alternatives has one length, so committing to its first match loses nothing.
+    // A piece of one length can be committed to at its first match: a later one gains nothing.
     source +=
-      ALTERNATION.test(piece) || index === pieces.length - 1
+      VARIABLE_LENGTH.test(piece) || index === pieces.length - 1
         ? `.*?${piece}`
         : `(?=(?<s${index}>.*?${piece}))\\k<s${index}>`;
   }
@@ -220,7 +225,7 @@ function splitAtStars(glob: string): string[] {
       const end = close === -1 ? i : close;
       current += glob.slice(i, end + 1);
       i = end;
-    } else if (char === '*' && parens === 0 && braces === 0) {
+    } else if (char === '*' && parens === 0 && braces === 0 && glob[i + 1] !== '(') {
       pieces.push(current);
       current = '';
       while (glob[i + 1] === '*') i++;

@@ -202,6 +202,9 @@ const globCases: [string, string, boolean][] = [
   ['site.com/@(a|b)/', 'https://site.com/c/x', false],
   ['site.com/+(ab)/', 'https://site.com/ababab/x', true],
   ['site.com/{api,static}/*.json', 'https://site.com/static/a/b.json', true],
+  ['site.com/v*(0)1/', 'https://site.com/v0001/x', true], // *(…) is an extglob, not a star
+  ['site.com/v*(0)1/', 'https://site.com/v0a1/x', false],
+  ['x*+(ab)*abc', 'https://xababc', true], // a piece of varying length is not committed to its first match
   ['site.com/a+b', 'https://site.com/aab', false],
   ['site.com/a.b', 'https://site.com/aXb', false],
   // Case-sensitive
