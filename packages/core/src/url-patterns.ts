@@ -5,6 +5,7 @@
  * @module
  */
 
+import micromatch from 'micromatch';
 import { InvalidOptionError } from './errors.js';
 import { type ExpireAfter, type ParsedExpireAfter, parseExpireAfter } from './expire-after.js';
 
@@ -37,12 +38,15 @@ const SCHEME_PREFIX = /^[^/?#]*:\/\//;
 /**
  * Validates and compiles `urlsExpireAfter`, keeping insertion order (the first match wins).
  *
- * Glob strings are matched as requests-cache does: the scheme is stripped from the pattern, a trailing
- * `*` is stripped and `**` appended, and the result is matched with Python `fnmatch` semantics (`*` is
- * any run of characters including `/`, `?` one character, `[seq]` / `[!seq]` sets; case-sensitive;
- * the whole scheme-less URL, query string included, must match). So `'site.com/resource'` matches
- * `https://site.com/resource` and `http://site.com/resource/1?x=1`, and `'*'` matches every URL.
- * RegExp keys are searched in the full URL, scheme included.
+ * Glob strings are matched with micromatch, with requests-cache's meaning: the scheme is stripped from
+ * the pattern and the URL, and a pattern matches every scheme-less URL that starts with a match (query
+ * string included), so `'site.com/resource'` matches `https://site.com/resource` and
+ * `http://site.com/resource/1?x=1`, and `'*'` matches every URL. `*` is any run of characters
+ * including `/` (fnmatch's `*`, micromatch's `bash` option); `?` is one character other than `/`;
+ * `[seq]`, `[!seq]` and `[^seq]` are sets, with POSIX classes (`[[:digit:]]`); `{a,b}` and
+ * `{1..3}` expand; `(a|b)` and the extglobs `@(…)`, `?(…)`, `+(…)`, `*(…)`, `!(…)` are alternatives;
+ * `\` escapes the next character. Matching is case-sensitive. RegExp keys are searched in the full
+ * URL, scheme included.
  *
  * Note: as for any object, integer-like keys of a plain object come first in iteration order; use a
  * `Map` when that matters.
@@ -51,8 +55,8 @@ const SCHEME_PREFIX = /^[^/?#]*:\/\//;
  * @param option - Option name for error messages.
  * @returns Compiled patterns, in order.
  * @throws InvalidOptionError when `patterns` is not a plain object or `Map`, a `Map` key is neither a
- *   string nor a RegExp, or a value is not a valid {@link ExpireAfter} (the error's option names the
- *   pattern: `urlsExpireAfter["*.example.com"]`).
+ *   string nor a RegExp nor a valid glob (`'[z-a]'`: a range out of order), or a value is not a valid
+ *   {@link ExpireAfter} (the error's option names the pattern: `urlsExpireAfter["*.example.com"]`).
  * @example
  * const compiled = compileUrlPatterns({ 'example.com/api': 60, '*': DO_NOT_CACHE });
  */
@@ -78,7 +82,18 @@ export function compileUrlPatterns(
   for (const [key, value] of entries) {
     if (typeof key === 'string') {
       const expireAfter = parseExpireAfter(value, `${option}[${JSON.stringify(key)}]`);
-      compiled.push({ pattern: key, kind: 'glob', regex: compileGlob(key), expireAfter });
+      let regex: RegExp;
+      try {
+        regex = compileGlob(key);
+      } catch (error) {
+        throw new InvalidOptionError(
+          `${option} key`,
+          key,
+          `a valid glob; ${(error as Error).message}`,
+          error,
+        );
+      }
+      compiled.push({ pattern: key, kind: 'glob', regex, expireAfter });
     } else if (key instanceof RegExp) {
       const expireAfter = parseExpireAfter(value, `${option}[${String(key)}]`);
       const regex = new RegExp(key.source, key.flags.replace(/[gy]/g, ''));
@@ -120,97 +135,110 @@ export function matchUrlPattern(
 }
 
 /**
- * Compiles a requests-cache URL glob: scheme stripped, trailing `*` replaced by `**`, then translated
- * as Python's `fnmatch.translate` does, anchored at both ends.
+ * micromatch options giving requests-cache's fnmatch meaning where the two differ.
  *
+ * - `bash`: a single `*` also crosses `/` (micromatch's default stops at `/`).
+ * - `dot`: `*` and `?` match a leading `.` (URLs are not dotfiles).
+ * - `posix`: `[!a]` negates a set as in fnmatch, and POSIX classes (`[[:digit:]]`) work.
+ * - `nonegate`: a leading `!` is literal (a negated pattern has no place in a first-match-wins table).
+ * - `contains`: no anchors; {@link compileGlob} anchors the start only (a pattern matches everything below it).
+ * - `flags: 's'`: newlines are ordinary characters ({@link compileGlob} adds `u`, so `?` is one
+ *   Unicode character).
+ * - `debug`: an invalid pattern (`[z-a]`) throws here instead of silently never matching.
+ */
+const MICROMATCH_OPTIONS = {
+  bash: true,
+  dot: true,
+  posix: true,
+  nonegate: true,
+  contains: true,
+  flags: 's',
+  debug: true,
+} as const;
+
+/** The same, as micromatch's types take them (they type `flags` as a boolean; picomatch reads RegExp flags). */
+const MAKE_RE_OPTIONS = MICROMATCH_OPTIONS as unknown as micromatch.Options;
+
+/**
+ * Something that can make a RegExp source match texts of different lengths: `|`, or a quantifier
+ * (`*`, `+`, `{`, or a `?` that does not open a group). A literal one (in a set) may be taken for one:
+ * that only costs speed.
+ */
+const VARIABLE_LENGTH = /\||(?<!\\)[*+{]|(?<![\\(])\?/;
+
+/**
+ * Compiles a requests-cache URL glob with micromatch: the scheme is stripped and the result matches
+ * any scheme-less URL that starts with a match (requests-cache appends `**`; here the end is left
+ * open).
+ *
+ * Stars between fixed pieces are matched as Python's `fnmatch.translate` does since 3.9: the
+ * shortest run up to the next piece, never revisited (`(?=(.*?piece))\k<n>`), so patterns such as
+ * `*a*a*a*a*b` cannot backtrack exponentially. Stars inside `{…}` or `(…)`, and stars before a
+ * piece whose length varies (`+(ab)`), are micromatch's own lazy stars.
+ *
+ * @throws SyntaxError when micromatch compiles the pattern to an invalid RegExp.
  * @internal
  */
 export function compileGlob(pattern: string): RegExp {
-  const glob = pattern.replace(SCHEME_PREFIX, '').replace(/\*+$/, '');
-  return new RegExp(`^(?:${translateFnmatch(`${glob}**`)})$`, 'su');
+  const pieces = splitAtStars(pattern.replace(SCHEME_PREFIX, '').replace(/\*+$/, ''));
+  let source = `^${pieceSource(pieces[0]!)}`;
+  for (let index = 1; index < pieces.length; index++) {
+    const piece = pieceSource(pieces[index]!);
+    // A piece of one length can be committed to at its first match: a later one gains nothing.
+    source +=
+      VARIABLE_LENGTH.test(piece) || index === pieces.length - 1
+        ? `.*?${piece}`
+        : `(?=(?<s${index}>.*?${piece}))\\k<s${index}>`;
+  }
+  return new RegExp(source, 'su');
+}
+
+/** One star-free piece as a RegExp source, through micromatch. */
+function pieceSource(piece: string): string {
+  if (piece === '') return '';
+  const { source } = micromatch.makeRe(piece, MAKE_RE_OPTIONS);
+  // micromatch escapes punctuation (`\&`, `\-`) that a `u` RegExp only accepts as a code point escape.
+  return source.replace(/\\(.)/gsu, (escaped, char: string) =>
+    /[A-Za-z0-9^$\\.*+?()[\]{}|/]/.test(char) ? escaped : `\\u{${char.codePointAt(0)!.toString(16)}}`,
+  );
 }
 
 /**
- * Python `fnmatch.translate` (3.9+) to a JS RegExp source (for the `u` and `s` flags), without
- * anchors. As in Python, each interior `*fixed` is matched as `(?=(.*?fixed))\N`: the shortest run up
- * to `fixed`, never revisited, which gives the same matches as `.*fixed` (every piece between stars has
- * a fixed length) without exponential backtracking on patterns such as `*a*a*a*a*b`.
+ * Splits a glob at its runs of `*` outside `[…]`, `{…}` and `(…)`, ignoring escaped characters.
+ *
+ * A `.` outside sets and braces is passed on as `[.]`, which means the same: picomatch 2.3 drops the
+ * text before a plain `.` when the pattern also holds a POSIX class or a `{1..3}` range, and reads a
+ * leading `./` as "this folder".
  */
-function translateFnmatch(pattern: string): string {
-  const STAR = null;
-  const tokens: (string | typeof STAR)[] = [];
-  const chars = Array.from(pattern);
-  const length = chars.length;
-  let i = 0;
-  while (i < length) {
-    const char = chars[i]!;
-    i++;
-    if (char === '*') {
-      if (tokens.length === 0 || tokens[tokens.length - 1] !== STAR) tokens.push(STAR);
-    } else if (char === '?') {
-      tokens.push('.');
+function splitAtStars(glob: string): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  let parens = 0;
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    if (char === '\\') {
+      current += glob.slice(i, i + 2);
+      i++;
     } else if (char === '[') {
-      let j = i;
-      if (j < length && chars[j] === '!') j++;
-      if (j < length && chars[j] === ']') j++;
-      while (j < length && chars[j] !== ']') j++;
-      if (j >= length) {
-        tokens.push(escapeChar('['));
-      } else {
-        tokens.push(translateSet(chars.slice(i, j)));
-        i = j + 1;
-      }
+      const close = glob.indexOf(']', i + (glob[i + 1] === '!' || glob[i + 1] === '^' ? 3 : 2));
+      const end = close === -1 ? i : close;
+      current += glob.slice(i, end + 1);
+      i = end;
+    } else if (char === '*' && parens === 0 && braces === 0 && glob[i + 1] !== '(') {
+      pieces.push(current);
+      current = '';
+      while (glob[i + 1] === '*') i++;
     } else {
-      tokens.push(escapeChar(char));
+      if (char === '(') parens++;
+      else if (char === ')' && parens > 0) parens--;
+      else if (char === '{') braces++;
+      else if (char === '}' && braces > 0) braces--;
+      current += char === '.' && braces === 0 ? '[.]' : char;
     }
   }
-
-  let out = '';
-  let t = 0;
-  while (t < tokens.length && tokens[t] !== STAR) out += tokens[t++];
-  let group = 0;
-  while (t < tokens.length) {
-    t++; // the star
-    let fixed = '';
-    while (t < tokens.length && tokens[t] !== STAR) fixed += tokens[t++];
-    if (t === tokens.length) {
-      out += `.*${fixed}`;
-    } else {
-      group++;
-      out += `(?=(.*?${fixed}))\\${group}`;
-    }
-  }
-  return out;
-}
-
-/**
- * Translates the inside of a `[...]` set: leading `!` negates, `a-z` ranges (a leading or trailing
- * `-` is literal), reversed ranges are dropped, an empty set never matches and a negated empty set
- * matches any character, as in Python 3.7+.
- */
-function translateSet(content: readonly string[]): string {
-  const negated = content[0] === '!';
-  const items = negated ? content.slice(1) : content;
-  let set = '';
-  let k = 0;
-  while (k < items.length) {
-    const first = items[k]!;
-    if (k + 2 < items.length && items[k + 1] === '-') {
-      const last = items[k + 2]!;
-      if (first.codePointAt(0)! <= last.codePointAt(0)!) set += `${escapeChar(first)}-${escapeChar(last)}`;
-      k += 3;
-    } else {
-      set += escapeChar(first);
-      k++;
-    }
-  }
-  if (set === '') return negated ? '.' : '(?!)';
-  return `[${negated ? '^' : ''}${set}]`;
-}
-
-/** A literal character, valid inside and outside a character class of a `u`-flag RegExp. */
-function escapeChar(char: string): string {
-  return /^[A-Za-z0-9]$/.test(char) ? char : `\\u{${char.codePointAt(0)!.toString(16)}}`;
+  pieces.push(current);
+  return pieces;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -88,7 +88,7 @@ test("the demo's closing hint is a root script that lists what the demo stored",
     scripts: Record<string, string>;
   };
   const script = root.scripts['reqcache'] ?? '';
-  t.regex(script, /&& node packages\/cli\/dist\/bin\.js$/, 'builds the CLI, then runs it');
+  t.regex(script, /^node scripts\/reqcache\.mjs$/, 'builds the CLI, then runs it');
   const listed = await run(
     process.execPath,
     ['packages/cli/dist/bin.js', 'list', '--cache-name', cacheFile ?? ''],

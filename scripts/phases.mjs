@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs package scripts one after another as timed phases: `node scripts/phases.mjs lint typecheck test`.
+// Every phase runs even when an earlier one failed (so one run reports every failure and counts every
+// test); the exit code is non-zero when any phase failed. Each phase ends with a line
+// "== phase <name>: <seconds>s (ok|failed)" and the run with a summary of all of them.
+import { spawnSync } from 'node:child_process';
+
+const phases = process.argv.slice(2);
+if (phases.length === 0) {
+  console.error('usage: node scripts/phases.mjs <script> [<script> ...]');
+  process.exit(2);
+}
+
+const results = [];
+for (const phase of phases) {
+  console.log(`== phase ${phase}: pnpm run ${phase}`);
+  const startedAt = performance.now();
+  const run = spawnSync('pnpm', ['run', phase], { stdio: 'inherit' });
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  const ok = run.status === 0;
+  results.push({ phase, seconds, ok });
+  console.log(`== phase ${phase}: ${seconds}s (${ok ? 'ok' : 'failed'})`);
+}
+
+console.log('== phases:');
+for (const { phase, seconds, ok } of results)
+  console.log(`   ${phase.padEnd(16)} ${seconds.padStart(7)}s  ${ok ? 'ok' : 'FAILED'}`);
+process.exit(results.every((result) => result.ok) ? 0 : 1);
