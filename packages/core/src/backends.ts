@@ -3,9 +3,6 @@ import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
-import { type DynamoSdk, DynamoStore } from './stores/dynamodb.js';
-import { FileStore, fileCacheDirectory } from './stores/filesystem.js';
-import { GridFsStore, type MongoDriver } from './stores/gridfs.js';
 import { sqliteKeysetIterator } from './stores/sqlite-iterator.js';
 
 const require = createRequire(import.meta.url);
@@ -44,6 +41,40 @@ type LoadedStore = KeyvStoreAdapter & {
 };
 type StoreClass = new (...args: unknown[]) => LoadedStore;
 
+/**
+ * reqcache's own stores with I/O (`@reqcache/store-filesystem`, `-gridfs`, `-dynamodb`), as core sees
+ * them: core loads them by name when chosen, never imports them (they are optional peers), so these
+ * are the parts it uses.
+ */
+type OwnStore = Omit<KeyvStoreAdapter, 'iterator'> & {
+  iterator(namespace?: string): AsyncGenerator<[string, unknown], void>;
+};
+interface FilesystemPackage {
+  FileStore: new (options: { directory: string; extension?: string; maxBytes?: number }) => OwnStore;
+  fileCacheDirectory(cacheName: string, options: { useCacheDir?: boolean; useTemp?: boolean }): string;
+}
+interface GridFsPackage {
+  GridFsStore: new (options: {
+    driver: unknown;
+    url: string;
+    clientOptions: Record<string, unknown>;
+    database: string;
+    bucketName?: string;
+    chunkSizeBytes?: number;
+  }) => OwnStore;
+}
+interface DynamoPackage {
+  DynamoStore: new (options: {
+    sdk: unknown;
+    tableName: string;
+    clientConfig: Record<string, unknown>;
+    createTable: boolean;
+    ttl: boolean;
+    consistentRead: boolean;
+    onRefused: (key: string, message: string) => void;
+  }) => OwnStore;
+}
+
 let warnedNoSqlite = false;
 
 /**
@@ -70,15 +101,15 @@ let warnedNoSqlite = false;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
  *   to `@keyv/mongo`. A first connection that fails makes every later call a reported store failure.
- * - `filesystem` (built in, {@link FileStore}): one pretty-printed JSON file per response, `<key>.json`,
+ * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
  *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
- * - `gridfs` (the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
+ * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
  *   (`serverSelectionTimeoutMS` defaults to 5000).
- * - `dynamodb` (`@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
+ * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient. Items are limited to 400 KB.
@@ -373,6 +404,7 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
     (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes <= 0)
   )
     throw new InvalidOptionError('backendOptions.maxBytes', maxBytes, 'a positive integer (bytes)');
+  const { FileStore, fileCacheDirectory } = loadStore<FilesystemPackage>('@reqcache/store-filesystem');
   const directory = fileCacheDirectory(cacheName, {
     useCacheDir: useCacheDir === true,
     useTemp: useTemp === true,
@@ -386,7 +418,8 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
 }
 
 function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const driver = loadStore<MongoDriver>('mongodb');
+  const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
+  const driver = loadStore<unknown>('mongodb');
   const { url, uri, bucketName, chunkSizeBytes, ...clientOptions } = backendOptions;
   const database = mongoDatabase(cacheName);
   const store = new GridFsStore({
@@ -401,7 +434,8 @@ function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, u
 }
 
 function openDynamo(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const sdk = loadStore<DynamoSdk>('@aws-sdk/client-dynamodb');
+  const { DynamoStore } = loadStore<DynamoPackage>('@reqcache/store-dynamodb');
+  const sdk = loadStore<unknown>('@aws-sdk/client-dynamodb');
   const { createTable, ttl, consistentRead, ...clientConfig } = backendOptions;
   const tableName = dynamoTable(cacheName);
   let refused: ((error: ReqcacheError) => void) | undefined;
@@ -428,8 +462,13 @@ function openDynamo(cacheName: string, backendOptions: Readonly<Record<string, u
  * Keyv over one of reqcache's own stores: no key prefix (a directory, database or table is one
  * cache), and the store's iterator used although Keyv only lists the dialects it knows.
  */
-function ownStoreKeyv(store: FileStore | GridFsStore | DynamoStore): Keyv {
-  const keyv = new Keyv({ store, namespace: '', useKeyPrefix: false, throwOnErrors: true });
+function ownStoreKeyv(store: OwnStore): Keyv {
+  const keyv = new Keyv({
+    store: store as KeyvStoreAdapter,
+    namespace: '',
+    useKeyPrefix: false,
+    throwOnErrors: true,
+  });
   keyv.iterator ??= keyv.generateIterator(store.iterator.bind(store));
   return keyv;
 }
@@ -480,9 +519,9 @@ export function dynamoTable(cacheName: string): string {
 }
 
 /**
- * Loads a store package (CommonJS build) by name, from where `@reqcache/core` is installed, or from
- * inside `from` for a package's own dependency. A package that cannot be loaded is an
- * `ERR_MISSING_DEPENDENCY` error telling what to install.
+ * Loads a store package by name, from where `@reqcache/core` is installed, or from inside `from` for a
+ * package's own dependency (ESM store packages load too: `require(esm)`, Node 20.19+). A package that
+ * cannot be loaded is an `ERR_MISSING_DEPENDENCY` error telling what to install.
  * @internal
  */
 export function loadStore<T>(packageName: string, from?: string): T {
