@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
+import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
-import { sqliteKeysetIterator } from './stores/sqlite-iterator.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,10 +84,12 @@ let warnedNoSqlite = false;
  * backend falls back to memory, with one warning, as requests-cache does.
  *
  * What `cacheName` and `backendOptions` mean for each backend:
- * - `sqlite` (`@keyv/sqlite`): the file `<cacheName>.sqlite` (a name with an extension is used as is),
- *   table `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
+ * - `sqlite` (`@reqcache/store-sqlite`, a dependency of core: `node:sqlite` on Node 22.13+, else
+ *   `better-sqlite3`): the file `<cacheName>.sqlite` (a name with an extension is used as is), table
+ *   `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
  *   `backendOptions`: `{wal: false}` keeps the rollback journal, `busyTimeout` (ms), `table`,
- *   `iterationLimit`, or `uri` (`sqlite://path`) instead of the cache name.
+ *   `iterationLimit`, `driver`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
+ *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
  *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
@@ -205,70 +207,120 @@ function memoryKeyv(): Keyv {
   return keyv;
 }
 
+/** What core uses of `@reqcache/store-sqlite` (loaded by name, like every store package). */
+interface SqlitePackage {
+  KeyvSqlite: new (
+    options: Record<string, unknown>,
+  ) => LoadedStore & {
+    readonly path: string;
+    on(event: 'warning', listener: (error: unknown) => void): unknown;
+  };
+  loadDriver(prefer?: string): string;
+}
+
+/** The options of the SQLite backend (its own store, so unknown ones are an error, not ignored). */
+const SQLITE_OPTIONS = new Set(['uri', 'table', 'busyTimeout', 'wal', 'iterationLimit', 'driver']);
+
 function openSqlite(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
   explicit: boolean,
 ): OpenedBackend {
-  let KeyvSqlite: StoreClass;
+  const options = sqliteOptions(cacheName, backendOptions);
+  let sqlite: SqlitePackage;
   try {
-    KeyvSqlite = loadStore<StoreClass>('@keyv/sqlite');
-  } catch (error) {
+    sqlite = loadStore<SqlitePackage>('@reqcache/store-sqlite');
+    sqlite.loadDriver(options['driver'] as string);
+  } catch (cause) {
+    const error =
+      cause instanceof ReqcacheError
+        ? cause
+        : new ReqcacheError(
+            'ERR_MISSING_DEPENDENCY',
+            `No SQLite driver could be loaded: Node 22.13 or later has one built in (node:sqlite), else install better-sqlite3 12 (${(cause as Error).message})`,
+            { cause },
+          );
     if (explicit) throw error;
     if (!warnedNoSqlite) {
       warnedNoSqlite = true;
-      process.emitWarning(
-        'reqcache: no SQLite driver could be loaded (install @keyv/sqlite); caching in memory instead',
-        { code: 'REQCACHE_NO_SQLITE' },
-      );
+      process.emitWarning(`reqcache: ${error.message}; caching in memory instead`, {
+        code: 'REQCACHE_NO_SQLITE',
+      });
     }
     return openBackend('memory', cacheName, backendOptions, false);
   }
-  const { wal = true, ...rest } = backendOptions;
-  const options: Record<string, unknown> = {
-    uri: `sqlite://${sqlitePath(cacheName)}`,
-    table: 'responses',
-    busyTimeout: 5000,
-    iterationLimit: 500,
-    ...rest,
-  };
-  const path = String(options['uri']).replace(/^sqlite:\/\//, '');
-  const store = new KeyvSqlite(options);
-  // Listing pages by key, not by OFFSET (quadratic, and skips rows deleted while listing): see the function.
-  Object.assign(store, {
-    iterator: sqliteKeysetIterator(store as unknown as Parameters<typeof sqliteKeysetIterator>[0]),
-  });
+  // Rows written by @keyv/sqlite (Keyv's JSON text, as earlier versions stored them) are read too.
+  const store = new sqlite.KeyvSqlite({ ...options, decodeText: defaultDeserialize });
   let problem: ((error: ReqcacheError) => void) | undefined;
-  if (wal !== false && path !== ':memory:' && path !== '' && typeof store.query === 'function') {
-    // Readers never wait for the writer and writers queue behind the busy timeout: safe across processes.
-    // Every query waits for the switch (it fails inside a transaction a caller might begin first), and a
-    // file that stays in rollback-journal mode still works: reported, never an outage.
-    const query = store.query.bind(store);
-    const walReady = query('PRAGMA journal_mode=WAL').then(
-      () => undefined,
-      (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        problem?.(
-          new ReqcacheError(
-            'ERR_CACHE_STORE',
-            `Could not switch the SQLite file ${path} to WAL mode (it stays in rollback-journal mode): ${message}`,
-            { cause: error },
-          ),
-        );
-      },
+  // A file that cannot switch to WAL mode still works in rollback-journal mode: reported, never an outage.
+  store.on('warning', (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    problem?.(
+      new ReqcacheError(
+        'ERR_CACHE_STORE',
+        `Could not switch the SQLite file ${store.path} to WAL mode (it stays in rollback-journal mode): ${message}`,
+        { cause: error },
+      ),
     );
-    store.query = async (sql: string, ...parameters: unknown[]) => {
-      await walReady;
-      return query(sql, ...parameters);
-    };
-  }
+  });
+  const keyv = new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE });
+  // The store keeps the serializer's output as it is (text or bytes): no second JSON layer.
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
   return {
-    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    keyv,
     name: 'sqlite',
-    path,
+    path: store.path,
     onRefused: (listener) => {
       problem = listener;
     },
+  };
+}
+
+/** `backendOptions` of the SQLite backend, checked, with the cache name as the file. */
+function sqliteOptions(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  for (const name of Object.keys(backendOptions)) {
+    if (!SQLITE_OPTIONS.has(name))
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        backendOptions[name],
+        `one of the SQLite backend's options: ${[...SQLITE_OPTIONS].join(', ')}`,
+      );
+  }
+  const { uri, table, busyTimeout, wal, iterationLimit, driver } = backendOptions;
+  if (uri !== undefined && typeof uri !== 'string')
+    throw new InvalidOptionError('backendOptions.uri', uri, 'a string: sqlite://path, a path or :memory:');
+  if (table !== undefined && (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)))
+    throw new InvalidOptionError(
+      'backendOptions.table',
+      table,
+      'a plain SQL identifier (letters, digits, _)',
+    );
+  if (busyTimeout !== undefined && !(Number.isSafeInteger(busyTimeout) && (busyTimeout as number) >= 0))
+    throw new InvalidOptionError('backendOptions.busyTimeout', busyTimeout, 'a non-negative integer (ms)');
+  if (
+    iterationLimit !== undefined &&
+    !(Number.isSafeInteger(iterationLimit) && (iterationLimit as number) > 0)
+  )
+    throw new InvalidOptionError('backendOptions.iterationLimit', iterationLimit, 'a positive integer');
+  if (wal !== undefined && typeof wal !== 'boolean')
+    throw new InvalidOptionError('backendOptions.wal', wal, 'a boolean');
+  if (driver !== undefined && driver !== 'auto' && driver !== 'node:sqlite' && driver !== 'better-sqlite3')
+    throw new InvalidOptionError(
+      'backendOptions.driver',
+      driver,
+      '"auto", "node:sqlite" or "better-sqlite3"',
+    );
+  return {
+    uri: uri ?? sqlitePath(cacheName),
+    table: table ?? 'responses',
+    busyTimeout: busyTimeout ?? 5000,
+    iterationLimit: iterationLimit ?? 500,
+    wal: wal !== false,
+    driver: driver ?? 'auto',
   };
 }
 
