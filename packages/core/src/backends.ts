@@ -88,7 +88,7 @@ let warnedNoSqlite = false;
  *   `better-sqlite3`): the file `<cacheName>.sqlite` (a name with an extension is used as is), table
  *   `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
  *   `backendOptions`: `{wal: false}` keeps the rollback journal, `busyTimeout` (ms), `table`,
- *   `iterationLimit`, `driver`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
+ *   `iterationLimit`, `driver`, `readCacheBytes`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
  *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
@@ -219,7 +219,15 @@ interface SqlitePackage {
 }
 
 /** The options of the SQLite backend (its own store, so unknown ones are an error, not ignored). */
-const SQLITE_OPTIONS = new Set(['uri', 'table', 'busyTimeout', 'wal', 'iterationLimit', 'driver']);
+const SQLITE_OPTIONS = new Set([
+  'uri',
+  'table',
+  'busyTimeout',
+  'wal',
+  'iterationLimit',
+  'driver',
+  'readCacheBytes',
+]);
 
 function openSqlite(
   cacheName: string,
@@ -290,7 +298,7 @@ function sqliteOptions(
         `one of the SQLite backend's options: ${[...SQLITE_OPTIONS].join(', ')}`,
       );
   }
-  const { uri, table, busyTimeout, wal, iterationLimit, driver } = backendOptions;
+  const { uri, table, busyTimeout, wal, iterationLimit, driver, readCacheBytes } = backendOptions;
   if (uri !== undefined && typeof uri !== 'string')
     throw new InvalidOptionError('backendOptions.uri', uri, 'a string: sqlite://path, a path or :memory:');
   if (table !== undefined && (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)))
@@ -306,6 +314,15 @@ function sqliteOptions(
     !(Number.isSafeInteger(iterationLimit) && (iterationLimit as number) > 0)
   )
     throw new InvalidOptionError('backendOptions.iterationLimit', iterationLimit, 'a positive integer');
+  if (
+    readCacheBytes !== undefined &&
+    !(Number.isSafeInteger(readCacheBytes) && (readCacheBytes as number) >= 0)
+  )
+    throw new InvalidOptionError(
+      'backendOptions.readCacheBytes',
+      readCacheBytes,
+      'a non-negative integer (bytes)',
+    );
   if (wal !== undefined && typeof wal !== 'boolean')
     throw new InvalidOptionError('backendOptions.wal', wal, 'a boolean');
   if (driver !== undefined && driver !== 'auto' && driver !== 'node:sqlite' && driver !== 'better-sqlite3')
@@ -321,6 +338,7 @@ function sqliteOptions(
     iterationLimit: iterationLimit ?? 500,
     wal: wal !== false,
     driver: driver ?? 'auto',
+    ...(readCacheBytes === undefined ? {} : { readCacheBytes }),
   };
 }
 

@@ -35,6 +35,15 @@ export interface KeyvSqliteOptions {
    * text they hold, which is what a serializing Keyv expects.
    */
   decodeText?: (text: string) => KeyvRecord;
+  /**
+   * Bytes of recently read text values kept in memory, so a read of an unchanged row hands back the same
+   * (immutable) string without copying it out of SQLite again (what makes large values as cheap as small
+   * ones; bytes are not kept: a reader could change them). Records come back frozen. A
+   * value is dropped when this connection writes its key; everything is dropped when another connection
+   * (another process) has written to the file (`PRAGMA data_version`, checked on every read). 0 turns it
+   * off. @default 33554432 (32 MiB)
+   */
+  readCacheBytes?: number;
 }
 
 /**
@@ -61,6 +70,7 @@ interface Statements {
   get: Statement;
   set: Statement;
   has: Statement;
+  dataVersion: Statement;
   delete: Statement;
   deleteMany: Statement;
   getMany: Statement;
@@ -106,6 +116,7 @@ export class KeyvSqlite extends EventEmitter {
   #db: Database | undefined;
   #statements: Statements | undefined;
   #closed = false;
+  readonly #readCache: ReadCache | undefined;
 
   constructor(options: KeyvSqliteOptions = {}) {
     super();
@@ -131,11 +142,31 @@ export class KeyvSqlite extends EventEmitter {
       driver: loadDriver(options.driver ?? 'auto'),
     };
     this.#decodeText = options.decodeText;
+    const readCacheBytes = options.readCacheBytes ?? 32 * 1024 * 1024;
+    if (!Number.isSafeInteger(readCacheBytes) || readCacheBytes < 0)
+      throw new TypeError(`readCacheBytes must be a non-negative integer, got ${readCacheBytes}`);
+    this.#readCache = readCacheBytes > 0 ? new ReadCache(readCacheBytes) : undefined;
   }
 
   async get<Value>(key: string): Promise<Value | undefined> {
-    const row = this.#statements_().get.get(key);
-    return row === undefined ? undefined : (this.#read(key, row) as Value);
+    const statements = this.#statements_();
+    const cache = this.#readCache;
+    if (cache === undefined) {
+      const row = statements.get.get(key);
+      return row === undefined ? undefined : (this.#read(key, row) as Value);
+    }
+    // Another connection wrote since the last read: nothing kept may be current.
+    cache.validate(Number(statements.dataVersion.get()?.['data_version']));
+    const kept = cache.get(key);
+    if (kept !== undefined) return kept as Value;
+    const row = statements.get.get(key);
+    if (row === undefined) return undefined;
+    const value = this.#read(key, row);
+    // Only immutable values are shared between reads: text, or a record holding text (bytes could be changed).
+    const record = value as KeyvRecord | string;
+    if (typeof record === 'string' || typeof record?.value === 'string')
+      cache.set(key, typeof record === 'string' ? record : Object.freeze(record), row['value']);
+    return value as Value;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
@@ -169,15 +200,18 @@ export class KeyvSqlite extends EventEmitter {
   }
 
   async delete(key: string): Promise<boolean> {
+    this.#readCache?.delete(key);
     return Number(this.#statements_().delete.run(key).changes) > 0;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
     if (keys.length === 0) return false;
+    for (const key of keys) this.#readCache?.delete(key);
     return Number(this.#statements_().deleteMany.run(JSON.stringify(keys)).changes) > 0;
   }
 
   async clear(): Promise<void> {
+    this.#readCache?.clear();
     const statements = this.#statements_();
     const range = namespaceRange(this.namespace);
     if (range === undefined) statements.clearAll.run();
@@ -188,6 +222,7 @@ export class KeyvSqlite extends EventEmitter {
    * Deletes every row whose `expires` has passed (on the index, without reading values); returns how many.
    */
   deleteExpired(nowMs: number = Date.now()): number {
+    this.#readCache?.clear();
     return Number(this.#statements_().deleteExpired.run(nowMs).changes);
   }
 
@@ -228,6 +263,8 @@ export class KeyvSqlite extends EventEmitter {
    */
   async query(sql: string, ...parameters: unknown[]): Promise<Row[]> {
     const list = parameters.length === 1 && Array.isArray(parameters[0]) ? parameters[0] : parameters;
+    // Any statement may change rows: nothing kept is trusted after it.
+    this.#readCache?.clear();
     return this.#database().query(sql, list);
   }
 
@@ -246,6 +283,7 @@ export class KeyvSqlite extends EventEmitter {
   }
 
   async disconnect(): Promise<void> {
+    this.#readCache?.clear();
     this.#closed = true;
     this.#statements = undefined;
     const db = this.#db;
@@ -281,6 +319,7 @@ export class KeyvSqlite extends EventEmitter {
         format = ROW_FORMAT.json;
       }
     }
+    this.#readCache?.delete(key);
     this.#statements_().set.run(key, stored, expires, format);
   }
 
@@ -338,6 +377,7 @@ export class KeyvSqlite extends EventEmitter {
         `INSERT INTO ${t} (key, value, expires, v) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires, v = excluded.v`,
       ),
       has: db.prepare(`SELECT expires FROM ${t} WHERE key = ?`),
+      dataVersion: db.prepare('PRAGMA data_version'),
       delete: db.prepare(`DELETE FROM ${t} WHERE key = ?`),
       deleteMany: db.prepare(`DELETE FROM ${t} WHERE key IN (SELECT value FROM json_each(?))`),
       getMany: db.prepare(
@@ -395,4 +435,58 @@ function namespaceRange(namespace: string | undefined): [string, string] | undef
   if (!namespace) return undefined;
   const prefix = `${namespace}:`;
   return [prefix, `${namespace};`]; // ';' is the character after ':'
+}
+
+/**
+ * Values recently read, by key, within a byte budget (least recently read dropped first), valid for one
+ * `PRAGMA data_version`: when another connection commits, the version changes and everything goes.
+ */
+class ReadCache {
+  readonly #items = new Map<string, { value: unknown; size: number }>();
+  #bytes = 0;
+  #version = Number.NaN;
+
+  constructor(readonly maxBytes: number) {}
+
+  validate(version: number): void {
+    if (version !== this.#version) {
+      this.clear();
+      this.#version = version;
+    }
+  }
+
+  get(key: string): unknown {
+    const item = this.#items.get(key);
+    if (item === undefined) return undefined;
+    this.#items.delete(key);
+    this.#items.set(key, item);
+    return item.value;
+  }
+
+  set(key: string, value: unknown, stored: unknown): void {
+    const size =
+      typeof stored === 'string' ? stored.length : stored instanceof Uint8Array ? stored.byteLength : 64;
+    if (size > this.maxBytes / 4) return;
+    this.delete(key);
+    this.#items.set(key, { value, size });
+    this.#bytes += size;
+    for (const [oldest, item] of this.#items) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#items.delete(oldest);
+      this.#bytes -= item.size;
+    }
+  }
+
+  delete(key: string): void {
+    const item = this.#items.get(key);
+    if (item === undefined) return;
+    this.#items.delete(key);
+    this.#bytes -= item.size;
+  }
+
+  clear(): void {
+    this.#items.clear();
+    this.#bytes = 0;
+    this.#version = Number.NaN;
+  }
 }

@@ -241,3 +241,35 @@ test('a closed store fails each call', async (t) => {
   await store.disconnect();
   await t.throwsAsync(store.get('k'), { message: /closed/ });
 });
+
+for (const driver of DRIVERS) {
+  test(`${driver}: the read cache hands back the same text until a write here or in another connection`, async (t) => {
+    const store = open(t, { driver });
+    const keyv = recordKeyv(store);
+    const big = 'x'.repeat(200_000);
+    await keyv.set('k', big);
+    const first = await store.get<{ value: string }>('ns:k');
+    const second = await store.get<{ value: string }>('ns:k');
+    t.is(first, second);
+    t.true(Object.isFrozen(first));
+    await keyv.set('k', 'changed here');
+    t.is(await keyv.get('k'), 'changed here');
+    // Another connection (another process, as far as SQLite knows) writes the same row.
+    const other = new KeyvSqlite({ uri: store.opts.uri, driver });
+    t.teardown(() => other.disconnect());
+    await other.set('ns:k', { value: 'changed elsewhere' });
+    t.is(await keyv.get('k'), 'changed elsewhere');
+    await other.delete('ns:k');
+    t.is(await keyv.get('k'), undefined);
+    // Bytes are never shared between reads.
+    await keyv.set('b', Buffer.from('bytes'));
+    t.not(await store.get('ns:b'), await store.get('ns:b'));
+    t.throws(() => new KeyvSqlite({ readCacheBytes: -1 }), {
+      instanceOf: TypeError,
+      message: /readCacheBytes/,
+    });
+    const uncached = open(t, { driver, readCacheBytes: 0 });
+    await uncached.set('k', { value: big });
+    t.not(await uncached.get('k'), await uncached.get('k'));
+  });
+}

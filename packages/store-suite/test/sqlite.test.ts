@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import KeyvSqlite4 from '@keyv/sqlite';
-import { CacheEngine, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, InvalidOptionError, type ReqcacheError } from '@reqcache/core';
 import { createTestServer, pseudoRandomBytes } from '@reqcache/test-server';
 import test from 'ava';
 import { Keyv } from 'keyv';
@@ -94,4 +94,25 @@ test('store sqlite: a file written by earlier versions (@keyv/sqlite, Keyv JSON 
   t.deepEqual(await store.query('SELECT v, typeof(value) AS type FROM responses'), [{ v: 1, type: 'text' }]);
   t.true((await fetchThrough(engine, url)).fromCache);
   t.deepEqual(errors, []);
+});
+
+test('store sqlite: unknown or invalid backendOptions are an InvalidOptionError naming the option', (t) => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ keySize: 255 }, 'backendOptions.keySize'],
+    [{ uri: 5 }, 'backendOptions.uri'],
+    [{ table: 'two words' }, 'backendOptions.table'],
+    [{ busyTimeout: -1 }, 'backendOptions.busyTimeout'],
+    [{ iterationLimit: 0 }, 'backendOptions.iterationLimit'],
+    [{ wal: 'yes' }, 'backendOptions.wal'],
+    [{ driver: 'sqlite4' }, 'backendOptions.driver'],
+    [{ readCacheBytes: 1.5 }, 'backendOptions.readCacheBytes'],
+  ];
+  for (const [backendOptions, option] of cases) {
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'sqlite', cacheName: directory.file('bad_options'), backendOptions }),
+      { instanceOf: InvalidOptionError },
+    );
+    t.is(error?.option, option);
+  }
+  t.false(existsSync(`${directory.file('bad_options')}.sqlite`));
 });
