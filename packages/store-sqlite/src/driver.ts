@@ -82,6 +82,8 @@ function load(name: DriverName): NodeSqlite | BetterSqlite {
     } else {
       const exported = require('better-sqlite3') as BetterSqlite | { default: BetterSqlite };
       module = 'default' in exported ? exported.default : exported;
+      // Its native addon loads on first open: a build for another Node (ABI) fails here, not later.
+      new module(':memory:').close();
     }
     loaded.set(name, module);
   }
