@@ -196,6 +196,7 @@ for (const driver of DRIVERS) {
     const store = open(t, { driver });
     t.deepEqual(await store.query('PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
     t.deepEqual(await store.query('PRAGMA busy_timeout'), [{ timeout: 5000 }]);
+    t.deepEqual(await store.query('PRAGMA synchronous'), [{ synchronous: 1 }]);
     const plain = open(t, { driver, wal: false, busyTimeout: 250 });
     t.deepEqual(await plain.query('PRAGMA journal_mode'), [{ journal_mode: 'delete' }]);
     t.deepEqual(await plain.query('PRAGMA busy_timeout'), [{ timeout: 250 }]);
