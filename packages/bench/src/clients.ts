@@ -4,6 +4,7 @@
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,7 +16,7 @@ import axios, { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfi
 import { setupCache as setupAxiosCacheInterceptor } from 'axios-cache-interceptor';
 import got, { type Got } from 'got';
 import makeFetchHappen from 'make-fetch-happen';
-import { Agent, interceptors, fetch as undiciFetch } from 'undici';
+import { Agent, cacheStores, interceptors, fetch as undiciFetch } from 'undici';
 import { type Origin, type PayloadName, payloadPath } from './origin.js';
 
 /** The three clients. */
@@ -173,6 +174,49 @@ interface Built {
   send: Send;
   close: () => Promise<void>;
 }
+
+/** A client for the concurrency rows: warmed hit URLs, sent many at a time. */
+export interface ConcurrentClient {
+  client: ClientName;
+  label: string;
+  store?: StoreName;
+  urls: string[];
+  send: Send;
+  close(): Promise<void>;
+}
+
+/**
+ * The clients of the concurrency rows for one client and payload: reqcache hits on each store and, for
+ * fetch on a Node with `node:sqlite`, undici's cache on its SQLite store; every URL warmed.
+ */
+export async function buildConcurrentClients(
+  client: ClientName,
+  payload: PayloadName,
+  ctx: RowContext,
+): Promise<ConcurrentClient[]> {
+  const urls = new Urls(`${ctx.origin.url}${payloadPath(payload)}`, ctx.warmUrls).all();
+  const out: ConcurrentClient[] = [];
+  for (const store of ctx.stores) {
+    const options = reqcacheOptions(store, ctx, client, payload);
+    if (store === 'sqlite') options.cacheName = join(tempDir(ctx), `concurrent-${client}-${payload}.sqlite`);
+    if (store === 'redis') options.cacheName = `${options.cacheName}-concurrent`;
+    const cached = FACTORIES[client].reqcache(payload, options);
+    out.push({
+      client,
+      label: `reqcache hit (${store})`,
+      store,
+      urls,
+      send: cached.send,
+      close: cached.close,
+    });
+  }
+  if (client === 'fetch') {
+    const peer = undiciSqlitePeer(payload, ctx);
+    if (peer !== undefined) out.push({ client, label: peer.label, urls, send: peer.send, close: peer.close });
+  }
+  for (const entry of out) for (const url of urls) await entry.send(url);
+  return out;
+}
 interface Cached extends Built {
   clear: () => Promise<void>;
 }
@@ -213,7 +257,7 @@ const fetchFactory: Factory = {
       cachePath: join(tempDir(ctx), `make-fetch-happen-${payload}`),
       retry: false,
     });
-    return [
+    const peers = [
       {
         label: 'undici fetch + interceptors.cache()',
         send: readFetch(payload, viaUndici),
@@ -221,6 +265,9 @@ const fetchFactory: Factory = {
       },
       { label: 'make-fetch-happen', send: readFetch(payload, mfh as unknown as FetchFn), close: noop },
     ];
+    const sqlite = undiciSqlitePeer(payload, ctx);
+    if (sqlite !== undefined) peers.splice(1, 0, sqlite);
+    return peers;
   },
   floor: (payload) => {
     // The cheapest hit fetch allows: a Map lookup and a `Response` built from the stored bytes (headers as
@@ -246,6 +293,37 @@ const fetchFactory: Factory = {
     return { send: readFetch(payload, floorFetch), close: noop };
   },
 };
+
+/** The label of undici's cache interceptor on its SQLite store (a row only where Node has `node:sqlite`). */
+export const UNDICI_SQLITE_LABEL = 'undici fetch + interceptors.cache() on SqliteCacheStore';
+
+/** True when the running Node has `node:sqlite` (undici's SqliteCacheStore needs it). */
+export function hasNodeSqlite(): boolean {
+  try {
+    createRequire(import.meta.url)('node:sqlite');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** undici's cache interceptor on its own SQLite store (a file in the run's temp directory), beside reqcache on SQLite. */
+function undiciSqlitePeer(payload: PayloadName, ctx: RowContext): (Built & { label: string }) | undefined {
+  if (!hasNodeSqlite()) return undefined;
+  const store = new cacheStores.SqliteCacheStore({
+    location: join(tempDir(ctx), `undici-${payload}.sqlite`),
+  });
+  const agent = new Agent().compose(interceptors.cache({ store }));
+  const viaUndici: FetchFn = (url) => undiciFetch(url, { dispatcher: agent }) as unknown as Promise<Response>;
+  return {
+    label: UNDICI_SQLITE_LABEL,
+    send: readFetch(payload, viaUndici),
+    close: async () => {
+      await agent.close();
+      store.close();
+    },
+  };
+}
 
 // ---- got ------------------------------------------------------------------------------------------
 

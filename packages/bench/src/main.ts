@@ -4,15 +4,18 @@
  * Flags: `--quick` (a fast run), `--only=fetch,got,axios`, `--payload=json-1k,bin-100k`,
  * `--kinds=uncached,hit,miss,revalidate,peer,floor`, `--stores=memory,sqlite,redis`,
  * `--no-scale`, `--no-rows`, `--no-redis`, `--rounds=N`, `--batch=N`, `--scale=1000,100000`,
- * `--warm-ms=N` (untimed time each row runs alone first), `--warm=N` (untimed alternation rounds).
+ * `--warm-ms=N` (untimed time each row runs alone first), `--warm=N` (untimed alternation rounds),
+ * `--no-concurrency`, `--in-flight=N` (requests in flight in the concurrency rows, default 64).
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  buildConcurrentClients,
   buildRows,
   type ClientName,
+  type ConcurrentClient,
   type Row,
   type RowContext,
   type RowKind,
@@ -21,7 +24,14 @@ import {
   tempDir,
 } from './clients.js';
 import { type PayloadName, startOrigin } from './origin.js';
-import { type BenchResult, evaluateTargets, type RowResult, type ScaleResult, toMarkdown } from './report.js';
+import {
+  type BenchResult,
+  type ConcurrencyResult,
+  evaluateTargets,
+  type RowResult,
+  type ScaleResult,
+  toMarkdown,
+} from './report.js';
 import { buildScaleRow, gc, type ScaleRow } from './scale.js';
 import { summarize } from './stats.js';
 
@@ -45,6 +55,9 @@ export interface BenchArgs {
   batch: number;
   warmUrls: number;
   scaleRounds: number;
+  /** Requests in flight in the concurrency rows (0: none). */
+  inFlight: number;
+  concurrencyRounds: number;
 }
 
 /** Parses the flags (unknown flags throw). */
@@ -70,6 +83,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     'scale',
     'warm',
     'warm-ms',
+    'no-concurrency',
+    'in-flight',
   ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
   const quick = flags.has('quick');
@@ -91,6 +106,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     batch: Number(flags.get('batch') ?? (quick ? 20 : 40)),
     warmUrls: 100,
     scaleRounds: quick ? 10 : 40,
+    inFlight: flags.has('no-concurrency') ? 0 : Number(flags.get('in-flight') ?? 64),
+    concurrencyRounds: quick ? 30 : 100,
   };
 }
 
@@ -166,6 +183,42 @@ async function alternate<T extends { run(): Promise<void>; afterBatch?(): Promis
   return out;
 }
 
+/**
+ * The concurrency rows: `inFlight` requests started at once (hits on warmed URLs), awaited together, for
+ * `rounds` rounds per client in alternation; hits per second over the timed rounds.
+ */
+async function measureConcurrency(
+  clients: readonly ConcurrentClient[],
+  inFlight: number,
+  rounds: number,
+  originTotal: () => number,
+): Promise<Map<ConcurrentClient, { roundsMs: number[]; origin: number }>> {
+  const out = new Map<ConcurrentClient, { roundsMs: number[]; origin: number }>();
+  let offset = 0;
+  const burst = (entry: ConcurrentClient) => {
+    const sends: Array<Promise<unknown>> = [];
+    for (let n = 0; n < inFlight; n++) sends.push(entry.send(entry.urls[(offset + n) % entry.urls.length]!));
+    offset += inFlight;
+    return Promise.all(sends);
+  };
+  for (const entry of clients) {
+    out.set(entry, { roundsMs: [], origin: 0 });
+    for (let round = 0; round < 5; round++) await burst(entry);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < clients.length; i++) {
+      const entry = clients[(i + round) % clients.length]!;
+      const slot = out.get(entry)!;
+      const before = originTotal();
+      const started = performance.now();
+      await burst(entry);
+      slot.roundsMs.push(performance.now() - started);
+      slot.origin += originTotal() - before;
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -187,6 +240,7 @@ async function main(): Promise<void> {
   const ctx: RowContext = { origin, warmUrls: args.warmUrls, runId, stores };
   const rowResults: RowResult[] = [];
   const scaleResults: ScaleResult[] = [];
+  const concurrencyResults: ConcurrencyResult[] = [];
   try {
     if (args.rows) {
       const rows: Row[] = [];
@@ -234,6 +288,36 @@ async function main(): Promise<void> {
             'on each one past 100; the bench silences those warnings), see got#1128: its memory grows with the run.',
         );
       }
+    }
+    if (args.inFlight > 0) {
+      const payload = args.payloads.includes('json-1k') ? 'json-1k' : args.payloads[0]!;
+      const clients: ConcurrentClient[] = [];
+      for (const client of args.clients)
+        clients.push(...(await buildConcurrentClients(client, payload, ctx)));
+      log(
+        `measuring ${clients.length} concurrency rows: ${args.concurrencyRounds} rounds × ${args.inFlight} in flight …`,
+      );
+      gc();
+      const measured = await measureConcurrency(clients, args.inFlight, args.concurrencyRounds, () =>
+        origin.hits(''),
+      );
+      for (const entry of clients) {
+        const { roundsMs, origin: reached } = measured.get(entry)!;
+        const totalMs = roundsMs.reduce((sum, ms) => sum + ms, 0);
+        const sorted = [...roundsMs].sort((a, b) => a - b);
+        const result: ConcurrencyResult = {
+          client: entry.client,
+          label: entry.label,
+          payload,
+          inFlight: args.inFlight,
+          hitsPerSecond: (args.inFlight * roundsMs.length * 1000) / totalMs,
+          medianRoundMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+          originPerRequest: reached / (args.inFlight * roundsMs.length),
+        };
+        if (entry.store !== undefined) result.store = entry.store;
+        concurrencyResults.push(result);
+      }
+      for (const entry of clients) await entry.close();
     }
     if (args.scale.length > 0) {
       const scaleRows: ScaleRow[] = [];
@@ -296,6 +380,7 @@ async function main(): Promise<void> {
       notes,
     },
     rows: rowResults,
+    concurrency: concurrencyResults,
     scale: scaleResults,
     targets: evaluateTargets(rowResults, scaleResults),
   };

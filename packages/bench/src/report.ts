@@ -2,7 +2,7 @@
  * The report: the results table, the scale table and the targets, as markdown and JSON.
  * @module
  */
-import type { ClientName, RowKind, StoreName } from './clients.js';
+import { type ClientName, type RowKind, type StoreName, UNDICI_SQLITE_LABEL } from './clients.js';
 import type { PayloadName } from './origin.js';
 import { formatCount, formatUs, markdownTable, type RowStats } from './stats.js';
 
@@ -14,6 +14,19 @@ export interface RowResult extends RowStats {
   payload: PayloadName;
   store?: StoreName;
   /** Requests that reached the origin per timed request (0 for a real cache hit). */
+  originPerRequest: number;
+}
+
+/** One concurrency row: `inFlight` hits started at once, awaited together, round after round. */
+export interface ConcurrencyResult {
+  client: ClientName;
+  label: string;
+  payload: PayloadName;
+  store?: StoreName;
+  inFlight: number;
+  hitsPerSecond: number;
+  /** Median time (ms) for one round of `inFlight` requests to all complete. */
+  medianRoundMs: number;
   originPerRequest: number;
 }
 
@@ -62,6 +75,8 @@ export interface RunMeta {
 export interface BenchResult {
   meta: RunMeta;
   rows: RowResult[];
+  /** Absent in results written before the concurrency rows existed. */
+  concurrency?: ConcurrencyResult[];
   scale: ScaleResult[];
   targets: TargetResult[];
 }
@@ -97,6 +112,18 @@ export function evaluateTargets(rows: readonly RowResult[], scale: readonly Scal
       const floor = of(client, (row) => row.kind === 'floor');
       if (hit !== undefined && floor !== undefined)
         add(`${payload}: ${client} hit (memory) within 1.3× of floor`, hit / floor, '<=', 1.3);
+    }
+    for (const client of ['fetch', 'got', 'axios'] as const) {
+      const memory = of(client, (row) => row.kind === 'hit' && row.store === 'memory');
+      const sqlite = of(client, (row) => row.kind === 'hit' && row.store === 'sqlite');
+      if (memory !== undefined && sqlite !== undefined)
+        add(`${payload}: ${client} hit (sqlite) ≤ 1.5× hit (memory)`, sqlite / memory, '<=', 1.5);
+    }
+    {
+      const sqlite = of('fetch', (row) => row.kind === 'hit' && row.store === 'sqlite');
+      const undici = of('fetch', (row) => row.label === UNDICI_SQLITE_LABEL);
+      if (sqlite !== undefined && undici !== undefined)
+        add(`${payload}: fetch hit (sqlite) ≥ 2× ${UNDICI_SQLITE_LABEL}`, undici / sqlite, '>=', 2);
     }
     for (const client of ['fetch', 'got', 'axios'] as const) {
       const miss = of(client, (row) => row.kind === 'miss');
@@ -160,6 +187,27 @@ export function toMarkdown(result: BenchResult): string {
     });
     out.push(
       markdownTable(['client', 'row', 'median µs', 'p99 µs', 'req/s', '× floor', 'origin'], table),
+      '',
+    );
+  }
+  const concurrency = result.concurrency ?? [];
+  if (concurrency.length > 0) {
+    const first = concurrency[0]!;
+    out.push(
+      `#### Concurrency: ${first.inFlight} requests in flight (hits on warmed URLs, ${PAYLOAD_TITLE[first.payload]})`,
+      '',
+    );
+    out.push(
+      markdownTable(
+        ['client', 'row', 'hits/s', `median ms per ${first.inFlight}`, 'origin'],
+        concurrency.map((row) => [
+          row.client,
+          row.label,
+          formatCount(row.hitsPerSecond),
+          row.medianRoundMs.toFixed(2),
+          row.originPerRequest.toFixed(2),
+        ]),
+      ),
       '',
     );
   }

@@ -48,11 +48,11 @@ test('a missing store package is exit code 1 with what to install', async (t) =>
   const { store } = await populate(t, sqlite);
   const json = await runCli(['stats', '--json', ...store.args], {
     preload: [HIDE_STORES],
-    env: { REQCACHE_TEST_HIDDEN_PACKAGES: '@keyv/sqlite' },
+    env: { REQCACHE_TEST_HIDDEN_PACKAGES: '@reqcache/store-sqlite' },
   });
   t.is(json.code, 1);
   t.like(JSON.parse(json.stdout), { error: { code: 'ERR_MISSING_DEPENDENCY', exitCode: 1 } });
-  t.regex(json.stderr, /npm install @keyv\/sqlite/);
+  t.regex(json.stderr, /npm install @reqcache\/store-sqlite/);
 });
 
 test('an unreachable server is exit code 1 naming where', async (t) => {

@@ -1,12 +1,9 @@
 import { createRequire } from 'node:module';
+import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
-import { type DynamoSdk, DynamoStore } from './stores/dynamodb.js';
-import { FileStore, fileCacheDirectory } from './stores/filesystem.js';
-import { GridFsStore, type MongoDriver } from './stores/gridfs.js';
-import { sqliteKeysetIterator } from './stores/sqlite-iterator.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +41,40 @@ type LoadedStore = KeyvStoreAdapter & {
 };
 type StoreClass = new (...args: unknown[]) => LoadedStore;
 
+/**
+ * reqcache's own stores with I/O (`@reqcache/store-filesystem`, `-gridfs`, `-dynamodb`), as core sees
+ * them: core loads them by name when chosen, never imports them (they are optional peers), so these
+ * are the parts it uses.
+ */
+type OwnStore = Omit<KeyvStoreAdapter, 'iterator'> & {
+  iterator(namespace?: string): AsyncGenerator<[string, unknown], void>;
+};
+interface FilesystemPackage {
+  FileStore: new (options: { directory: string; extension?: string; maxBytes?: number }) => OwnStore;
+  fileCacheDirectory(cacheName: string, options: { useCacheDir?: boolean; useTemp?: boolean }): string;
+}
+interface GridFsPackage {
+  GridFsStore: new (options: {
+    driver: unknown;
+    url: string;
+    clientOptions: Record<string, unknown>;
+    database: string;
+    bucketName?: string;
+    chunkSizeBytes?: number;
+  }) => OwnStore;
+}
+interface DynamoPackage {
+  DynamoStore: new (options: {
+    sdk: unknown;
+    tableName: string;
+    clientConfig: Record<string, unknown>;
+    createTable: boolean;
+    ttl: boolean;
+    consistentRead: boolean;
+    onRefused: (key: string, message: string) => void;
+  }) => OwnStore;
+}
+
 let warnedNoSqlite = false;
 
 /**
@@ -53,10 +84,12 @@ let warnedNoSqlite = false;
  * backend falls back to memory, with one warning, as requests-cache does.
  *
  * What `cacheName` and `backendOptions` mean for each backend:
- * - `sqlite` (`@keyv/sqlite`): the file `<cacheName>.sqlite` (a name with an extension is used as is),
- *   table `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
+ * - `sqlite` (`@reqcache/store-sqlite`, a dependency of core: `node:sqlite` on Node 22.13+, else
+ *   `better-sqlite3`): the file `<cacheName>.sqlite` (a name with an extension is used as is), table
+ *   `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
  *   `backendOptions`: `{wal: false}` keeps the rollback journal, `busyTimeout` (ms), `table`,
- *   `iterationLimit`, or `uri` (`sqlite://path`) instead of the cache name.
+ *   `iterationLimit`, `driver`, `readCacheBytes`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
+ *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
  *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
@@ -70,15 +103,15 @@ let warnedNoSqlite = false;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
  *   to `@keyv/mongo`. A first connection that fails makes every later call a reported store failure.
- * - `filesystem` (built in, {@link FileStore}): one pretty-printed JSON file per response, `<key>.json`,
+ * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
  *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
- * - `gridfs` (the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
+ * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
  *   (`serverSelectionTimeoutMS` defaults to 5000).
- * - `dynamodb` (`@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
+ * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient. Items are limited to 400 KB.
@@ -174,70 +207,138 @@ function memoryKeyv(): Keyv {
   return keyv;
 }
 
+/** What core uses of `@reqcache/store-sqlite` (loaded by name, like every store package). */
+interface SqlitePackage {
+  KeyvSqlite: new (
+    options: Record<string, unknown>,
+  ) => LoadedStore & {
+    readonly path: string;
+    on(event: 'warning', listener: (error: unknown) => void): unknown;
+  };
+  loadDriver(prefer?: string): string;
+}
+
+/** The options of the SQLite backend (its own store, so unknown ones are an error, not ignored). */
+const SQLITE_OPTIONS = new Set([
+  'uri',
+  'table',
+  'busyTimeout',
+  'wal',
+  'iterationLimit',
+  'driver',
+  'readCacheBytes',
+]);
+
 function openSqlite(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
   explicit: boolean,
 ): OpenedBackend {
-  let KeyvSqlite: StoreClass;
+  const options = sqliteOptions(cacheName, backendOptions);
+  let sqlite: SqlitePackage;
   try {
-    KeyvSqlite = loadStore<StoreClass>('@keyv/sqlite');
-  } catch (error) {
+    sqlite = loadStore<SqlitePackage>('@reqcache/store-sqlite');
+    sqlite.loadDriver(options['driver'] as string);
+  } catch (cause) {
+    const error =
+      cause instanceof ReqcacheError
+        ? cause
+        : new ReqcacheError(
+            'ERR_MISSING_DEPENDENCY',
+            `No SQLite driver could be loaded: Node 22.13 or later has one built in (node:sqlite), else install better-sqlite3 12 (${(cause as Error).message})`,
+            { cause },
+          );
     if (explicit) throw error;
     if (!warnedNoSqlite) {
       warnedNoSqlite = true;
-      process.emitWarning(
-        'reqcache: no SQLite driver could be loaded (install @keyv/sqlite); caching in memory instead',
-        { code: 'REQCACHE_NO_SQLITE' },
-      );
+      process.emitWarning(`reqcache: ${error.message}; caching in memory instead`, {
+        code: 'REQCACHE_NO_SQLITE',
+      });
     }
     return openBackend('memory', cacheName, backendOptions, false);
   }
-  const { wal = true, ...rest } = backendOptions;
-  const options: Record<string, unknown> = {
-    uri: `sqlite://${sqlitePath(cacheName)}`,
-    table: 'responses',
-    busyTimeout: 5000,
-    iterationLimit: 500,
-    ...rest,
-  };
-  const path = String(options['uri']).replace(/^sqlite:\/\//, '');
-  const store = new KeyvSqlite(options);
-  // Listing pages by key, not by OFFSET (quadratic, and skips rows deleted while listing): see the function.
-  Object.assign(store, {
-    iterator: sqliteKeysetIterator(store as unknown as Parameters<typeof sqliteKeysetIterator>[0]),
-  });
+  // Rows written by @keyv/sqlite (Keyv's JSON text, as earlier versions stored them) are read too.
+  const store = new sqlite.KeyvSqlite({ ...options, decodeText: defaultDeserialize });
   let problem: ((error: ReqcacheError) => void) | undefined;
-  if (wal !== false && path !== ':memory:' && path !== '' && typeof store.query === 'function') {
-    // Readers never wait for the writer and writers queue behind the busy timeout: safe across processes.
-    // Every query waits for the switch (it fails inside a transaction a caller might begin first), and a
-    // file that stays in rollback-journal mode still works: reported, never an outage.
-    const query = store.query.bind(store);
-    const walReady = query('PRAGMA journal_mode=WAL').then(
-      () => undefined,
-      (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        problem?.(
-          new ReqcacheError(
-            'ERR_CACHE_STORE',
-            `Could not switch the SQLite file ${path} to WAL mode (it stays in rollback-journal mode): ${message}`,
-            { cause: error },
-          ),
-        );
-      },
+  // A file that cannot switch to WAL mode still works in rollback-journal mode: reported, never an outage.
+  store.on('warning', (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    problem?.(
+      new ReqcacheError(
+        'ERR_CACHE_STORE',
+        `Could not switch the SQLite file ${store.path} to WAL mode (it stays in rollback-journal mode): ${message}`,
+        { cause: error },
+      ),
     );
-    store.query = async (sql: string, ...parameters: unknown[]) => {
-      await walReady;
-      return query(sql, ...parameters);
-    };
-  }
+  });
+  const keyv = new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE });
+  // The store keeps the serializer's output as it is (text or bytes): no second JSON layer.
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
   return {
-    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    keyv,
     name: 'sqlite',
-    path,
+    path: store.path,
     onRefused: (listener) => {
       problem = listener;
     },
+  };
+}
+
+/** `backendOptions` of the SQLite backend, checked, with the cache name as the file. */
+function sqliteOptions(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  for (const name of Object.keys(backendOptions)) {
+    if (!SQLITE_OPTIONS.has(name))
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        backendOptions[name],
+        `one of the SQLite backend's options: ${[...SQLITE_OPTIONS].join(', ')}`,
+      );
+  }
+  const { uri, table, busyTimeout, wal, iterationLimit, driver, readCacheBytes } = backendOptions;
+  if (uri !== undefined && typeof uri !== 'string')
+    throw new InvalidOptionError('backendOptions.uri', uri, 'a string: sqlite://path, a path or :memory:');
+  if (table !== undefined && (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)))
+    throw new InvalidOptionError(
+      'backendOptions.table',
+      table,
+      'a plain SQL identifier (letters, digits, _)',
+    );
+  if (busyTimeout !== undefined && !(Number.isSafeInteger(busyTimeout) && (busyTimeout as number) >= 0))
+    throw new InvalidOptionError('backendOptions.busyTimeout', busyTimeout, 'a non-negative integer (ms)');
+  if (
+    iterationLimit !== undefined &&
+    !(Number.isSafeInteger(iterationLimit) && (iterationLimit as number) > 0)
+  )
+    throw new InvalidOptionError('backendOptions.iterationLimit', iterationLimit, 'a positive integer');
+  if (
+    readCacheBytes !== undefined &&
+    !(Number.isSafeInteger(readCacheBytes) && (readCacheBytes as number) >= 0)
+  )
+    throw new InvalidOptionError(
+      'backendOptions.readCacheBytes',
+      readCacheBytes,
+      'a non-negative integer (bytes)',
+    );
+  if (wal !== undefined && typeof wal !== 'boolean')
+    throw new InvalidOptionError('backendOptions.wal', wal, 'a boolean');
+  if (driver !== undefined && driver !== 'auto' && driver !== 'node:sqlite' && driver !== 'better-sqlite3')
+    throw new InvalidOptionError(
+      'backendOptions.driver',
+      driver,
+      '"auto", "node:sqlite" or "better-sqlite3"',
+    );
+  return {
+    uri: uri ?? sqlitePath(cacheName),
+    table: table ?? 'responses',
+    busyTimeout: busyTimeout ?? 5000,
+    iterationLimit: iterationLimit ?? 500,
+    wal: wal !== false,
+    driver: driver ?? 'auto',
+    ...(readCacheBytes === undefined ? {} : { readCacheBytes }),
   };
 }
 
@@ -373,6 +474,7 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
     (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes <= 0)
   )
     throw new InvalidOptionError('backendOptions.maxBytes', maxBytes, 'a positive integer (bytes)');
+  const { FileStore, fileCacheDirectory } = loadStore<FilesystemPackage>('@reqcache/store-filesystem');
   const directory = fileCacheDirectory(cacheName, {
     useCacheDir: useCacheDir === true,
     useTemp: useTemp === true,
@@ -386,7 +488,8 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
 }
 
 function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const driver = loadStore<MongoDriver>('mongodb');
+  const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
+  const driver = loadStore<unknown>('mongodb');
   const { url, uri, bucketName, chunkSizeBytes, ...clientOptions } = backendOptions;
   const database = mongoDatabase(cacheName);
   const store = new GridFsStore({
@@ -401,7 +504,8 @@ function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, u
 }
 
 function openDynamo(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const sdk = loadStore<DynamoSdk>('@aws-sdk/client-dynamodb');
+  const { DynamoStore } = loadStore<DynamoPackage>('@reqcache/store-dynamodb');
+  const sdk = loadStore<unknown>('@aws-sdk/client-dynamodb');
   const { createTable, ttl, consistentRead, ...clientConfig } = backendOptions;
   const tableName = dynamoTable(cacheName);
   let refused: ((error: ReqcacheError) => void) | undefined;
@@ -428,8 +532,13 @@ function openDynamo(cacheName: string, backendOptions: Readonly<Record<string, u
  * Keyv over one of reqcache's own stores: no key prefix (a directory, database or table is one
  * cache), and the store's iterator used although Keyv only lists the dialects it knows.
  */
-function ownStoreKeyv(store: FileStore | GridFsStore | DynamoStore): Keyv {
-  const keyv = new Keyv({ store, namespace: '', useKeyPrefix: false, throwOnErrors: true });
+function ownStoreKeyv(store: OwnStore): Keyv {
+  const keyv = new Keyv({
+    store: store as KeyvStoreAdapter,
+    namespace: '',
+    useKeyPrefix: false,
+    throwOnErrors: true,
+  });
   keyv.iterator ??= keyv.generateIterator(store.iterator.bind(store));
   return keyv;
 }
@@ -480,9 +589,9 @@ export function dynamoTable(cacheName: string): string {
 }
 
 /**
- * Loads a store package (CommonJS build) by name, from where `@reqcache/core` is installed, or from
- * inside `from` for a package's own dependency. A package that cannot be loaded is an
- * `ERR_MISSING_DEPENDENCY` error telling what to install.
+ * Loads a store package by name, from where `@reqcache/core` is installed, or from inside `from` for a
+ * package's own dependency (ESM store packages load too: `require(esm)`, Node 20.19+). A package that
+ * cannot be loaded is an `ERR_MISSING_DEPENDENCY` error telling what to install.
  * @internal
  */
 export function loadStore<T>(packageName: string, from?: string): T {

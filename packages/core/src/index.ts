@@ -182,12 +182,6 @@ export type { DeleteOptions, FilterOptions, StoreRecovery, StoreTicket, StoreVie
 export { HttpCache, STORE_RETRY_INITIAL_MS, STORE_RETRY_MAX_MS, StoreHealth } from './store.js';
 export type { StoreBounds } from './stores/bounded.js';
 export { BoundedStore } from './stores/bounded.js';
-export type { DynamoStoreOptions } from './stores/dynamodb.js';
-export { DYNAMODB_MAX_ITEM_BYTES, DynamoStore } from './stores/dynamodb.js';
-export type { FileStoreOptions } from './stores/filesystem.js';
-export { FileStore, fileCacheDirectory, REDIRECTS_FILE, userCacheDirectory } from './stores/filesystem.js';
-export type { GridFsStoreOptions } from './stores/gridfs.js';
-export { GridFsStore } from './stores/gridfs.js';
 export type { CompiledUrlPattern, UrlPatternMatch, UrlsExpireAfter } from './url-patterns.js';
 export { compileUrlPatterns, matchUrlPattern } from './url-patterns.js';
 export type { VaryCheck } from './vary.js';

@@ -5,8 +5,10 @@ import { ConstructionOnlyOptionError, InvalidOptionError, UnknownOptionError } f
 import { type ExpireAfter, type ParsedExpireAfter, parseExpireAfter } from './expire-after.js';
 import type { KeyOptions, KeyRequest } from './key.js';
 import type { Serializer } from './serializer.js';
-import { isSerializerName, SERIALIZER_FORMATS } from './serializers.js';
+import { isSerializerName, SERIALIZER_FORMATS, type SerializerName } from './serializers.js';
 import { type CompiledUrlPattern, compileUrlPatterns } from './url-patterns.js';
+
+export type { SerializerName } from './serializers.js';
 
 /** Names of the built-in backends. */
 export type BackendName =
@@ -30,18 +32,6 @@ export const BACKEND_NAMES: readonly BackendName[] = [
   'filesystem',
   'postgres',
 ];
-
-/**
- * Names of the built-in serializers: a format (`json`, `yaml`, `bson`, `msgpack`), optionally followed by
- * a compression (`+gzip`, `+brotli`, `+zstd`), e.g. `'msgpack+gzip'`. Formats other than JSON need their
- * optional package (`yaml`, `bson`, `@msgpack/msgpack`); zstd needs Node.js 22.15 or later.
- */
-export type SerializerName =
-  | 'json'
-  | 'yaml'
-  | 'bson'
-  | 'msgpack'
-  | `${'json' | 'yaml' | 'bson' | 'msgpack'}+${'gzip' | 'brotli' | 'zstd'}`;
 
 /**
  * requests-cache's default `ignored_parameters`: common credentials, never stored and never matched.

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import type { CacheEntry, RedirectHop } from './entry.js';
+import type { CacheEntry } from './entry.js';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
-import type { SerializerName } from './options.js';
 import {
   type AnyStage,
   type EntryDocument,
@@ -27,6 +26,13 @@ export type SerializerFormat = (typeof SERIALIZER_FORMATS)[number];
 
 /** A built-in compression name. */
 export type CompressionName = (typeof COMPRESSION_NAMES)[number];
+
+/**
+ * Names of the built-in serializers: a format (`json`, `yaml`, `bson`, `msgpack`), optionally followed by
+ * a compression (`+gzip`, `+brotli`, `+zstd`), e.g. `'msgpack+gzip'`. Formats other than JSON need their
+ * optional package (`yaml`, `bson`, `@msgpack/msgpack`); zstd needs Node.js 22.15 or later.
+ */
+export type SerializerName = SerializerFormat | `${SerializerFormat}+${CompressionName}`;
 
 /** The optional package behind each format that is not JSON. */
 export const SERIALIZER_PACKAGES: Readonly<Record<Exclude<SerializerFormat, 'json'>, string>> = Object.freeze(

@@ -7,18 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
 import { startTestServer } from '@reqcache/test-server';
-import { fetchThrough, uniqueCacheName } from '../src/index.js';
+import { dropDynamoTable, fetchThrough, startDynamo, uniqueCacheName } from '../src/index.js';
 import {
-  cacheDirectories,
   clearRedisNamespace,
-  dropDynamoTable,
   dropMongoDatabase,
   dropPostgresTable,
   POSTGRES_URL,
   REDIS_URL,
   removeSqliteFile,
   sqliteDirectory,
-  startDynamo,
   startMongo,
 } from '../test/helpers/stores.js';
 
@@ -26,7 +23,7 @@ const reads = Number(process.argv[2] ?? 5000);
 /** Store names after the count measure only those: `measure.ts 5000 filesystem gridfs dynamodb`. */
 const only = new Set(process.argv.slice(3));
 const directory = sqliteDirectory();
-const fileDirectories = cacheDirectories();
+const fileDirectories = sqliteDirectory();
 const server = await startTestServer();
 const mongo = await startMongo();
 const dynamo = await startDynamo();
@@ -50,7 +47,7 @@ const stores: Array<[string, (cacheName: string) => CacheOptions, (cacheName: st
   ],
   [
     'filesystem',
-    (cacheName) => ({ backend: 'filesystem', cacheName: fileDirectories.dir(cacheName) }),
+    (cacheName) => ({ backend: 'filesystem', cacheName: fileDirectories.file(cacheName) }),
     () => undefined,
   ],
   [

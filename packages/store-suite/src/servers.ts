@@ -1,9 +1,10 @@
 /**
- * The test servers store tests share: a free port, and a MongoDB server (MONGODB_URL when set, else an
- * in-process CongoDB).
+ * The test servers store tests share: a free port, a MongoDB server (MONGODB_URL when set, else an
+ * in-process CongoDB) and a DynamoDB endpoint (DYNAMODB_ENDPOINT when set, else an in-process dynalite).
  * @module
  */
 import { createServer } from 'node:net';
+import { dynamoTable } from '@reqcache/core';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -43,4 +44,50 @@ export async function startMongo(): Promise<MongoForTests> {
     clientOptions: { serverMonitoringMode: 'poll' },
     stop: () => server.stop(),
   };
+}
+
+/** A DynamoDB endpoint for the tests. */
+export interface DynamoForTests {
+  /** `backendOptions` reaching it: endpoint, region, credentials. */
+  backendOptions: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A DynamoDB endpoint for the tests: DYNAMODB_ENDPOINT when set (credentials from the environment, or
+ * dummy ones for DynamoDB Local), else an in-process dynalite server on 127.0.0.1.
+ */
+export async function startDynamo(): Promise<DynamoForTests> {
+  const credentials = process.env['AWS_ACCESS_KEY_ID']
+    ? {}
+    : { credentials: { accessKeyId: 'reqcache', secretAccessKey: 'reqcache' } };
+  const region = { region: process.env['AWS_REGION'] || 'us-east-1' };
+  const external = process.env['DYNAMODB_ENDPOINT'];
+  if (external !== undefined && external !== '')
+    return { backendOptions: { endpoint: external, ...region, ...credentials }, stop: async () => {} };
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('dynalite did not listen');
+  return {
+    backendOptions: { endpoint: `http://127.0.0.1:${address.port}`, ...region, ...credentials },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Deletes a DynamoDB cache table (if it exists). */
+export async function dropDynamoTable(dynamo: DynamoForTests, cacheName: string): Promise<void> {
+  const { DeleteTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient(dynamo.backendOptions);
+  try {
+    await client.send(new DeleteTableCommand({ TableName: dynamoTable(cacheName) }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+  } finally {
+    client.destroy();
+  }
 }

@@ -37,8 +37,17 @@ test('a store package that cannot be loaded is ERR_MISSING_DEPENDENCY naming wha
 });
 
 test('installed store packages load', (t) => {
-  for (const name of ['@keyv/sqlite', '@keyv/redis', '@keyv/postgres', '@keyv/mongo']) {
+  for (const name of ['@keyv/redis', '@keyv/postgres', '@keyv/mongo']) {
     t.is(typeof loadStore(name), 'function', name);
+  }
+  // reqcache's own store packages are ESM, loaded through require(esm): their named exports.
+  for (const [name, store] of [
+    ['@reqcache/store-sqlite', 'KeyvSqlite'],
+    ['@reqcache/store-filesystem', 'FileStore'],
+    ['@reqcache/store-gridfs', 'GridFsStore'],
+    ['@reqcache/store-dynamodb', 'DynamoStore'],
+  ] as const) {
+    t.is(typeof loadStore<Record<string, unknown>>(name)[store], 'function', name);
   }
 });
 

@@ -1,6 +1,6 @@
 import { mongoDatabase } from '@reqcache/core';
 import test from 'ava';
-import { registerBehaviourOnStore } from './helpers/behaviour.js';
+import { registerBehaviourOnStore } from '../src/index.js';
 import { dropMongoDatabase, type MongoForTests, startMongo } from './helpers/stores.js';
 
 // The suite's clients are created synchronously from options, so the server is started first.

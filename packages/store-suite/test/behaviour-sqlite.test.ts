@@ -1,5 +1,5 @@
 import test from 'ava';
-import { registerBehaviourOnStore } from './helpers/behaviour.js';
+import { registerBehaviourOnStore } from '../src/index.js';
 import { removeSqliteFile, sqliteDirectory } from './helpers/stores.js';
 
 const directory = sqliteDirectory();

@@ -1,46 +1,18 @@
 /** Entries written by one process are served to another; two processes write one SQLite file at once. */
-import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
-import { createTestServer, pseudoRandomBytes } from '@reqcache/test-server';
 import test from 'ava';
-import { fetchThrough, uniqueCacheName } from '../src/index.js';
-import type { ChildJob, ChildResult } from './fixtures/child.js';
+import { type CrossProcessStore, registerCrossProcessCase, runChild, uniqueCacheName } from '../src/index.js';
 import { clearRedisNamespace, REDIS_URL, removeSqliteFile, sqliteDirectory } from './helpers/stores.js';
-
-const run = promisify(execFile);
-const child = fileURLToPath(new URL('./fixtures/child.ts', import.meta.url));
-const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 
 const directory = sqliteDirectory();
 test.after.always(() => directory.remove());
 
-async function runChild(job: ChildJob): Promise<ChildResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, JSON.stringify(job)], {
-    cwd: packageDirectory,
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
-}
-
-const stores: Array<[string, () => { options: CacheOptions; cleanup(): Promise<void> | void }]> = [
+const stores: Array<[string, CrossProcessStore]> = [
   [
     'sqlite',
     () => {
       const path = directory.file(uniqueCacheName());
       return { options: { backend: 'sqlite', cacheName: path }, cleanup: () => removeSqliteFile(path) };
-    },
-  ],
-  [
-    'filesystem',
-    () => {
-      const path = directory.file(uniqueCacheName());
-      return {
-        options: { backend: 'filesystem', cacheName: path },
-        cleanup: () => rmSync(path, { recursive: true, force: true }),
-      };
     },
   ],
   [
@@ -55,23 +27,7 @@ const stores: Array<[string, () => { options: CacheOptions; cleanup(): Promise<v
   ],
 ];
 
-for (const [name, store] of stores) {
-  test(`${name}: a response cached by another process is served without reaching the origin`, async (t) => {
-    const server = await createTestServer(t);
-    const { options, cleanup } = store();
-    t.teardown(cleanup);
-    const url = `${server.url}/bytes/1500?seed=11`;
-    const written = await runChild({ options, fetch: url });
-    t.deepEqual(written, { fromCache: false, errors: [] });
-    t.is(server.hits('/bytes/1500'), 1);
-    const engine = new CacheEngine(options);
-    t.teardown(() => engine.cache.close());
-    const served = await fetchThrough(engine, url);
-    t.true(served.fromCache);
-    t.deepEqual(Buffer.from(served.body), pseudoRandomBytes(1500, 11));
-    t.is(server.hits('/bytes/1500'), 1);
-  });
-}
+for (const [name, store] of stores) registerCrossProcessCase(test, name, store);
 
 test('sqlite: two processes writing one file at once (200 writes each) lose nothing', async (t) => {
   const path = directory.file(uniqueCacheName());

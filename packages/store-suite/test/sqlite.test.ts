@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
-import { CacheEngine } from '@reqcache/core';
+import KeyvSqlite4 from '@keyv/sqlite';
+import { CacheEngine, InvalidOptionError, type ReqcacheError } from '@reqcache/core';
+import { createTestServer, pseudoRandomBytes } from '@reqcache/test-server';
 import test from 'ava';
-import { registerStoreSuite } from '../src/index.js';
+import { Keyv } from 'keyv';
+import { fetchThrough, registerStoreSuite } from '../src/index.js';
 import { removeSqliteFile, sqliteDirectory } from './helpers/stores.js';
 
 const directory = sqliteDirectory();
@@ -58,4 +61,58 @@ test('store sqlite: backendOptions pass through (wal: false, busyTimeout, table)
   t.deepEqual(await store.query('PRAGMA journal_mode'), [{ journal_mode: 'delete' }]);
   t.deepEqual(await store.query('PRAGMA busy_timeout'), [{ timeout: 1234 }]);
   t.deepEqual(await store.query('SELECT key FROM other'), [{ key: 'reqcache:k' }]);
+});
+
+test('store sqlite: a file written by earlier versions (@keyv/sqlite, Keyv JSON rows) is read, then rewritten in the new format', async (t) => {
+  const server = await createTestServer(t);
+  const path = directory.file('legacy');
+  t.teardown(() => removeSqliteFile(path));
+  const url = `${server.url}/bytes/640?seed=3`;
+  // What an earlier version wrote: @keyv/sqlite, table responses, Keyv's JSON around the serialized entry.
+  const legacy = new Keyv({
+    store: new KeyvSqlite4({ uri: `sqlite://${path}.sqlite`, table: 'responses' }),
+    namespace: 'reqcache',
+    throwOnErrors: true,
+  });
+  const earlier = new CacheEngine({ backend: legacy });
+  t.false((await fetchThrough(earlier, url)).fromCache);
+  await legacy.disconnect();
+
+  const engine = new CacheEngine({ backend: 'sqlite', cacheName: path });
+  t.teardown(() => engine.cache.close());
+  const errors: ReqcacheError[] = [];
+  engine.on('error', (error) => errors.push(error));
+  const served = await fetchThrough(engine, url);
+  t.true(served.fromCache);
+  t.deepEqual(Buffer.from(served.body), pseudoRandomBytes(640, 3));
+  t.is(server.hits('/bytes/640'), 1);
+  t.deepEqual(await engine.cache.urls(), [url]);
+  const store = engine.keyv.store as { query(sql: string): Promise<Array<Record<string, unknown>>> };
+  t.deepEqual(await store.query('SELECT v FROM responses'), [{ v: null }]);
+  // Refreshed: written again, in the new format (the serialized entry as it is, no Keyv JSON around it).
+  t.false((await fetchThrough(engine, url, { cache: { forceRefresh: true } })).fromCache);
+  t.deepEqual(await store.query('SELECT v, typeof(value) AS type FROM responses'), [{ v: 1, type: 'text' }]);
+  t.true((await fetchThrough(engine, url)).fromCache);
+  t.deepEqual(errors, []);
+});
+
+test('store sqlite: unknown or invalid backendOptions are an InvalidOptionError naming the option', (t) => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ keySize: 255 }, 'backendOptions.keySize'],
+    [{ uri: 5 }, 'backendOptions.uri'],
+    [{ table: 'two words' }, 'backendOptions.table'],
+    [{ busyTimeout: -1 }, 'backendOptions.busyTimeout'],
+    [{ iterationLimit: 0 }, 'backendOptions.iterationLimit'],
+    [{ wal: 'yes' }, 'backendOptions.wal'],
+    [{ driver: 'sqlite4' }, 'backendOptions.driver'],
+    [{ readCacheBytes: 1.5 }, 'backendOptions.readCacheBytes'],
+  ];
+  for (const [backendOptions, option] of cases) {
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'sqlite', cacheName: directory.file('bad_options'), backendOptions }),
+      { instanceOf: InvalidOptionError },
+    );
+    t.is(error?.option, option);
+  }
+  t.false(existsSync(`${directory.file('bad_options')}.sqlite`));
 });

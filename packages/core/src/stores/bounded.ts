@@ -12,7 +12,7 @@ export interface StoreBounds {
 /** What a Keyv store can be: a `Map` (Keyv's memory store) or a store adapter. */
 type InnerStore = Map<string, unknown> | KeyvStoreAdapter;
 
-/** The parts of `@keyv/sqlite`'s adapter the access log uses. */
+/** The parts of a SQLite store (`@reqcache/store-sqlite`, `@keyv/sqlite`) the access log uses. */
 interface SqliteAdapter {
   opts: { dialect: 'sqlite'; table: string };
   query(sql: string, ...parameters: unknown[]): Promise<Array<Record<string, unknown>>>;
@@ -22,14 +22,14 @@ interface SqliteAdapter {
 const ACCESS_FLUSH_MS = 200;
 
 /**
- * A Keyv store with a least-recently-used size bound, over any other Keyv store (a `Map`, `@keyv/sqlite`,
+ * A Keyv store with a least-recently-used size bound, over any other Keyv store (a `Map`, a SQLite store,
  * `@keyv/redis`, …): before a write would take the store past `maxEntries` values or `maxBytes` bytes,
  * the values least recently read or written are deleted from it. A value larger than `maxBytes` is not
  * stored (and the key's previous value is deleted). Sizes are those of the values Keyv hands the store:
  * Keyv's JSON text of the serialized response, so a little more than the response itself.
  *
  * The recency index (keys and sizes, never values) is built on first use by listing the inner store;
- * then reads and writes keep it. Over `@keyv/sqlite` the order survives restarts: each value's last
+ * then reads and writes keep it. Over SQLite (`@reqcache/store-sqlite`, `@keyv/sqlite`) the order survives restarts: each value's last
  * access time is kept in an `accessed` column beside it (written in batches, at most
  * {@link ACCESS_FLUSH_MS} ms late, and on `disconnect()`). Over other stores the order restarts, on
  * opening, from the order in which the store lists its keys. Several processes sharing one store each
@@ -274,7 +274,7 @@ export class BoundedStore extends EventEmitter implements KeyvStoreAdapter {
 }
 
 /**
- * The last access time of each value of a `@keyv/sqlite` table, in an `accessed` column added beside
+ * The last access time of each value of a SQLite store's table, in an `accessed` column (added if missing) beside
  * `value` (µs since the epoch, kept increasing within a process; NULL for values written by a process
  * without a bound, which count as the oldest). Writing it is best-effort: a failure loses only order.
  */
@@ -333,8 +333,7 @@ class SqliteAccessLog {
         `UPDATE ${this.#table} SET accessed = s.stamp FROM (SELECT json_extract(value, '$[0]') AS k, json_extract(value, '$[1]') AS stamp FROM json_each(?)) AS s WHERE ${this.#table}.key = s.k`,
         stamps,
       );
-    } catch (error) {
-      console.error('DEBUG flush', error);
+    } catch {
       // Best-effort: the values stay, only their order since the last flush is lost.
     }
   }

@@ -1,4 +1,11 @@
 /**
+ * Keyv's record format, as this store reads and writes it. The store packages depend on nothing of
+ * reqcache's (core loads them by name, so a dependency on core would be a cycle): the few lines of
+ * Keyv's format and reqcache's alias marker are kept here, beside the store that uses them.
+ * @module
+ */
+
+/**
  * What reqcache's own stores receive from Keyv: the JSON text of `{value, expires}`, where `value` is
  * the serialized entry (or a redirect alias) and `expires` the store TTL as epoch milliseconds.
  * @internal
@@ -10,7 +17,7 @@ export interface KeyvRecord {
 }
 
 /**
- * The marker of redirect alias values, as `HttpCache` writes them (`store.ts`): the stores that keep
+ * The marker of redirect alias values, as `@reqcache/core`'s `HttpCache` writes them: the stores that keep
  * redirects apart (filesystem index, GridFS collection) recognise them by it.
  * @internal
  */

@@ -1,8 +1,7 @@
-import { type AdapterSuiteOptions, registerAdapterSuite } from '@reqcache/behaviour-suite';
+import { type AdapterSuiteOptions, createCoreClient, registerAdapterSuite } from '@reqcache/behaviour-suite';
 import type { BackendName, CacheOptions } from '@reqcache/core';
 import type { TestFn } from 'ava';
-import { uniqueCacheName } from '../../src/index.js';
-import { createCoreClient } from './core-client.js';
+import { uniqueCacheName } from './suite.js';
 
 /** How the behaviour suite reaches one store by name. */
 export interface BehaviourStore {

@@ -1,6 +1,6 @@
+import { registerBehaviourOnStore } from '@reqcache/store-suite';
 import test from 'ava';
-import { registerBehaviourOnStore } from './helpers/behaviour.js';
-import { type DynamoForTests, dropDynamoTable, startDynamo } from './helpers/stores.js';
+import { type DynamoForTests, dropDynamoTable, startDynamo } from './helpers.js';
 
 // The suite's clients are created synchronously from options, so the endpoint is started first.
 let dynamo: DynamoForTests | undefined;

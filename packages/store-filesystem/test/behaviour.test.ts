@@ -1,6 +1,6 @@
+import { registerBehaviourOnStore } from '@reqcache/store-suite';
 import test from 'ava';
-import { registerBehaviourOnStore } from './helpers/behaviour.js';
-import { cacheDirectories } from './helpers/stores.js';
+import { cacheDirectories } from './helpers.js';
 
 const directories = cacheDirectories();
 test.after.always(() => directories.remove());

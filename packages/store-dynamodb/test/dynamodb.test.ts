@@ -1,22 +1,14 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { CacheEngine, DYNAMODB_MAX_ITEM_BYTES, dynamoTable, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, dynamoTable, type ReqcacheError } from '@reqcache/core';
+import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
-import { fetchThrough, makeEntry, registerStoreSuite, uniqueCacheName } from '../src/index.js';
-import { dropDynamoTable, startDynamo } from './helpers/stores.js';
+import { DYNAMODB_MAX_ITEM_BYTES } from '../src/index.js';
+import { dropDynamoTable, startDynamo } from './helpers.js';
 
 // One endpoint for the file: DYNAMODB_ENDPOINT, or an in-process dynalite stopped after the last test.
 const dynamo = startDynamo();
 test.after.always(async () => (await dynamo).stop());
-
-registerStoreSuite(test, {
-  name: 'dynamodb',
-  // dynalite is slow under load: one case at a time, so the store-TTL case's writes stay within its TTL.
-  serial: !process.env['DYNAMODB_ENDPOINT'],
-  createEngine: async (options) =>
-    new CacheEngine({ ...options, backend: 'dynamodb', backendOptions: (await dynamo).backendOptions }),
-  cleanup: async (cacheName) => dropDynamoTable(await dynamo, cacheName),
-});
 
 async function openEngine(t: import('ava').ExecutionContext, cacheName = uniqueCacheName()) {
   const server = await dynamo;

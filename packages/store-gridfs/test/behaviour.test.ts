@@ -1,7 +1,7 @@
 import { mongoDatabase } from '@reqcache/core';
+import { registerBehaviourOnStore } from '@reqcache/store-suite';
 import test from 'ava';
-import { registerBehaviourOnStore } from './helpers/behaviour.js';
-import { dropMongoDatabase, type MongoForTests, startMongo } from './helpers/stores.js';
+import { dropMongoDatabase, type MongoForTests, startMongo } from './helpers.js';
 
 // The suite's clients are created synchronously from options, so the server is started first.
 let mongo: MongoForTests | undefined;

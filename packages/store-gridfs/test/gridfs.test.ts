@@ -1,27 +1,13 @@
 import { CacheEngine, mongoDatabase, type ReqcacheError } from '@reqcache/core';
+import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
 import { MongoClient } from 'mongodb';
-import { fetchThrough, makeEntry, registerStoreSuite, uniqueCacheName } from '../src/index.js';
-import { dropMongoDatabase, startMongo } from './helpers/stores.js';
+import { dropMongoDatabase, startMongo } from './helpers.js';
 
 // One server for the file: MONGODB_URL, or an in-process CongoDB stopped after the last test.
 const mongo = startMongo();
 test.after.always(async () => (await mongo).stop());
-
-registerStoreSuite(test, {
-  name: 'gridfs',
-  // The in-process CongoDB scans collections linearly: run one case at a time (see StoreSuiteOptions.serial).
-  serial: !process.env['MONGODB_URL'],
-  createEngine: async (options) =>
-    new CacheEngine({
-      ...options,
-      backend: 'gridfs',
-      backendOptions: { ...(await mongo).clientOptions, url: (await mongo).url },
-    }),
-  cleanup: async (cacheName) => dropMongoDatabase(await mongo, mongoDatabase(cacheName)),
-});
-
 async function openEngine(t: import('ava').ExecutionContext) {
   const server = await mongo;
   const cacheName = uniqueCacheName();

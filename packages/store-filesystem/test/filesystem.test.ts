@@ -3,28 +3,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CacheEngine,
-  type CacheOptions,
-  type FileStore,
-  fileCacheDirectory,
-  REDIRECTS_FILE,
-  type ReqcacheError,
-  userCacheDirectory,
-} from '@reqcache/core';
+import { CacheEngine, type CacheOptions, type ReqcacheError } from '@reqcache/core';
+import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';
-import { fetchThrough, makeEntry, registerStoreSuite, uniqueCacheName } from '../src/index.js';
-import { cacheDirectories } from './helpers/stores.js';
+import { type FileStore, fileCacheDirectory, REDIRECTS_FILE, userCacheDirectory } from '../src/index.js';
+import { cacheDirectories } from './helpers.js';
 
 const directories = cacheDirectories();
 test.after.always(() => directories.remove());
-
-registerStoreSuite(test, {
-  name: 'filesystem',
-  createEngine: (options) =>
-    new CacheEngine({ ...options, backend: 'filesystem', cacheName: directories.dir(options.cacheName) }),
-});
 
 function open(t: ExecutionContext, options: CacheOptions = {}) {
   const directory = directories.dir(uniqueCacheName());
