@@ -19,6 +19,7 @@ import {
   type RedirectHop,
   type Send,
   toResponseHeaders,
+  unhandledLookup,
 } from '@reqcache/core';
 import axios, {
   type AxiosAdapter,
@@ -113,6 +114,7 @@ export function setupCache<I extends AxiosInstance>(
   };
   Object.defineProperties(instance, {
     explain: { value: explain, configurable: true },
+    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), configurable: true },
     cache: { value: engine.cache, configurable: true },
     settings: { value: engine.settings, configurable: true },
     engine: { value: engine, configurable: true },
@@ -134,7 +136,8 @@ export function ejectCache(instance: AxiosInstance): boolean {
   if (installed === undefined) return false;
   instance.interceptors.request.eject(installed.interceptorId);
   const target = instance as unknown as Record<PropertyKey, unknown>;
-  for (const name of ['cache', 'settings', 'engine', 'explain', 'close', INSTALLED]) delete target[name];
+  for (const name of ['cache', 'settings', 'engine', 'explain', 'disabled', 'close', INSTALLED])
+    delete target[name];
   return true;
 }
 
@@ -204,7 +207,7 @@ async function handle(
   try {
     outcome =
       body === UNKEYABLE
-        ? await engine.resume(engine.bypass({ method, url, headers }, 'unkeyable-body'), sendFn)
+        ? await engine.resume(unhandledLookup({ method, url, headers }, 'unkeyable-body'), sendFn)
         : await engine.request({ method, url, headers, body }, requestOptions, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);

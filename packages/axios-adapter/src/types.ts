@@ -80,6 +80,12 @@ export interface AxiosCacheProperties {
    */
   explain(config?: AxiosRequestConfig): Promise<Explanation>;
   /**
+   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
+   * nor write the cache; concurrent requests outside `fn` still do.
+   * @example await api.disabled(() => api.get('/live'))
+   */
+  disabled<T>(fn: () => T): T;
+  /**
    * Waits for background revalidations, then closes the store when `autoclose` is on (the default), as
    * `cachedFetch.close()` and got's `plugin.close()` do.
    * @example await instance.close();

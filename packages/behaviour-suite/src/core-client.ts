@@ -86,6 +86,7 @@ export function createCoreClient(options: CacheOptions): SuiteClient {
     close,
     send: (request) => sendCached(engine, request),
     explain: (url) => engine.explain({ method: 'GET', url, headers: {} }),
+    disabled: (fn) => engine.disabled(fn),
   };
 }
 

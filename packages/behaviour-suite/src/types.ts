@@ -49,6 +49,8 @@ export interface SuiteClient {
   send(request: SuiteRequest): Promise<SuiteResponse>;
   /** The adapter's `explain()` for a GET of `url`: what the cache would do now, without the network. */
   explain(url: string): Promise<Explanation>;
+  /** The adapter's scoped bypass (`cachedFetch.disabled`, `plugin.disabled`, `instance.disabled`). */
+  disabled<T>(fn: () => T): T;
   /** The adapter's `.settings`. */
   settings: CacheSettings;
   /** The adapter's `.cache`. */

@@ -9,7 +9,12 @@ import type { CacheEntry, RedirectHop } from './entry.js';
 import type { ReqcacheError } from './errors.js';
 import type { RequestExpiration } from './expiration.js';
 import type { RequestHeaders, ResponseHeaders } from './headers.js';
-import type { ParsedRequestOptions, ParsedSettings } from './options.js';
+import {
+  normalizeRequestOptions,
+  type ParsedRequestOptions,
+  type ParsedSettings,
+  type RequestCacheOptions,
+} from './options.js';
 import type { BypassReason, ForwardReason, NotStoredReason, Reason } from './reason.js';
 import type { StoreRecovery } from './store.js';
 
@@ -271,4 +276,13 @@ export function storedInfo(key: string, entry: CacheEntry, nowMs: number, reason
 /** The status line of a response the cache generates: 504, for `onlyIfCached` (`Not Cached`) or an unreachable origin. */
 export function generatedStatus(reason: Reason): { status: 504; statusText: string } {
   return { status: 504, statusText: reason === 'gateway-timeout' ? 'Gateway Timeout' : 'Not Cached' };
+}
+
+/** Per-request options as the engine takes them: already parsed (frozen, e.g. by an adapter), or validated now. */
+export function lookupOptions(value: RequestCacheOptions | LookupOptions | undefined): LookupOptions {
+  const parsed =
+    typeof value === 'object' && value !== null && Object.isFrozen(value) && 'forceRefresh' in value;
+  return parsed
+    ? (value as LookupOptions)
+    : normalizeRequestOptions(value as RequestCacheOptions | undefined);
 }

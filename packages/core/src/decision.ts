@@ -331,6 +331,11 @@ export function bypassLookup(ctx: RequestContext, reason: BypassReason): Lookup 
   return { state: 'bypass', ctx: undefined, request: ctx.request, reason, invalidate };
 }
 
+/** The lookup of a request an adapter cannot hand to the cache (e.g. its body is a stream): sent untouched. */
+export function unhandledLookup(request: CacheRequest, reason: BypassReason): Lookup {
+  return { state: 'bypass', ctx: undefined, request, reason, invalidate: false };
+}
+
 /** Methods that never invalidate (RFC 9110 §9.2.1 safe methods). */
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 

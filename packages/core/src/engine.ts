@@ -4,6 +4,7 @@
  * the pure functions of `decision.ts` and `freshness.ts`, which say why.
  * @module
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { Keyv } from 'keyv';
 import { parseCacheControlShared } from './cache-control.js';
@@ -18,6 +19,7 @@ import {
   type Explanation,
   type Lookup,
   type LookupOptions,
+  lookupOptions,
   type NetworkResponse,
   type Outcome,
   type RequestContext,
@@ -51,7 +53,6 @@ import {
   type CacheOptions,
   type CacheSettings,
   normalizeOptions,
-  normalizeRequestOptions,
   type RequestCacheOptions,
 } from './options.js';
 import { lookupInfo, networkErrorOutcome, staleIfErrorOutcome } from './outcome.js';
@@ -82,6 +83,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   readonly #flights = new Flights<Outcome<unknown> | undefined>();
   readonly #revalidating = new Map<string, Promise<void>>();
   readonly #reporter = new Reporter();
+  /** Set inside {@link CacheEngine.disabled} scopes. */
+  readonly #scope = new AsyncLocalStorage<'disabled'>();
   readonly #keys: KeyMaker;
 
   constructor(options: CacheOptions = {}) {
@@ -152,9 +155,12 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return explainLookup(await this.#lookup(request, requestOptions, true));
   }
 
-  /** A lookup for a request the adapter cannot hand to the cache (its body cannot be read), sent untouched. */
-  bypass(request: CacheRequest, reason: BypassReason): Lookup {
-    return { state: 'bypass', ctx: undefined, request, reason, invalidate: false };
+  /**
+   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`), for the requests it sends
+   * (what it awaits included); concurrent requests outside it still use the cache (async context).
+   */
+  disabled<T>(fn: () => T): T {
+    return this.#scope.run('disabled', fn);
   }
 
   async #lookup(
@@ -162,7 +168,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     requestOptions: RequestCacheOptions | LookupOptions | undefined,
     quiet: boolean,
   ): Promise<Lookup> {
-    const options = isParsed(requestOptions) ? requestOptions : normalizeRequestOptions(requestOptions);
+    let options = lookupOptions(requestOptions);
+    if (this.#scope.getStore() === 'disabled') options = { ...options, disabled: true };
     const settings = this.settings.parsed;
     const ctx = requestContext(request, options, settings, this.clock(), this.#flights.sequence());
     const bypass = decideBypass({ ...ctx, headers: request.headers });
@@ -489,8 +496,4 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   describe(info: CacheInfo, request: { method: string; url: string }, status: number, size: number): string {
     return describeResponse({ ...request, status, size, ...info });
   }
-}
-
-function isParsed(value: unknown): value is LookupOptions {
-  return typeof value === 'object' && value !== null && Object.isFrozen(value) && 'forceRefresh' in value;
 }

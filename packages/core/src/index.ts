@@ -50,6 +50,7 @@ export {
   invalidates,
   requestContext,
   skipsRead,
+  unhandledLookup,
 } from './decision.js';
 export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';

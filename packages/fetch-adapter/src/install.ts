@@ -37,6 +37,7 @@ function hook(cached: CachedFetch, original: GlobalFetch): CachedFetch {
     engine: { value: cached.engine, enumerable: true },
     close: { value: () => cached.close(), enumerable: true },
     explain: { value: cached.explain, enumerable: true },
+    disabled: { value: cached.disabled, enumerable: true },
   });
   const result = installed as CachedFetch;
   unhookers.set(result, () => {

@@ -96,4 +96,10 @@ export interface CachedFetch {
    * @example (await cachedFetch.explain('https://api.example.com/items')).reason // 'fresh'
    */
   explain(input: RequestInfo | URL, init?: CachedRequestInit): Promise<Explanation>;
+  /**
+   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
+   * nor write the cache; concurrent requests outside `fn` still do.
+   * @example await cachedFetch.disabled(() => cachedFetch('https://example.com/live'))
+   */
+  disabled<T>(fn: () => T): T;
 }

@@ -93,6 +93,7 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
       },
       enumerable: true,
     },
+    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), enumerable: true },
     explain: {
       value: async (input: RequestInfo | URL, init?: CachedRequestInit) => {
         const { translated, options } = await translate(input, init);

@@ -24,6 +24,7 @@ import {
   ReqcacheError,
   type RequestCacheOptions,
   type ResponseHeaders,
+  unhandledLookup,
 } from '@reqcache/core';
 import got, {
   type AfterResponseHook,
@@ -91,6 +92,12 @@ export interface GotCacheHandles {
   explain(url: string | URL, options?: ConstructorParameters<typeof Options>[1]): Promise<Explanation>;
   /** Waits for background revalidations, then closes the store (when `autoclose` is on). */
   close(): Promise<void>;
+  /**
+   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
+   * nor write the cache; concurrent requests outside `fn` still do.
+   * @example await plugin.disabled(() => client('https://example.com/live'))
+   */
+  disabled<T>(fn: () => T): T;
 }
 
 /**
@@ -181,7 +188,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     const requestOptions = parseRequestOptions(state.retry ? { ...own, forceRefresh: true } : own);
     let lookup =
       request === undefined
-        ? engine.bypass({ method: options.method, url: urlOf(options), headers: {} }, 'unkeyable-body')
+        ? unhandledLookup({ method: options.method, url: urlOf(options), headers: {} }, 'unkeyable-body')
         : await engine.lookup(request, requestOptions);
     let mayLead = !options.isStream && (options.context as ContextRecord)[SETTLED] !== undefined;
     if (state.settle !== undefined) mayLead = false;
@@ -212,7 +219,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       case 'revalidate': {
         if (lookup.state === 'revalidate' && options.isStream) {
           // A stream's 304 would reach the caller: fetch in full, unconditionally.
-          state.lookup = engine.bypass(lookup.ctx.request, 'unkeyable-body');
+          state.lookup = unhandledLookup(lookup.ctx.request, 'unkeyable-body');
           return send();
         }
         if (mayLead) {
@@ -385,6 +392,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     settings: { value: engine.settings, enumerable: false },
     engine: { value: engine, enumerable: false },
     explain: { value: explain, enumerable: false },
+    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), enumerable: false },
     close: { value: () => closeCache(engine), enumerable: false },
   });
   return plugin;

@@ -140,7 +140,7 @@ test('staleIfError covers a timeout: the stale response once got’s timeout pas
   const { server, url, clock } = await tokenOrigin(t);
   const plugin = gotCache({ backend: 'memory', expireAfter: 60, staleIfError: true, clock: clock.now });
   t.teardown(() => plugin.close());
-  const client = got.extend(plugin, { timeout: { request: 200 }, retry: { limit: 0 } });
+  const client = got.extend(plugin, { timeout: { request: 1500 }, retry: { limit: 0 } });
   let slow = false;
   server.route('GET', '/slow', (_req, res) => {
     if (slow) return; // never answers

@@ -9,6 +9,7 @@ export function createGotSuiteClient(options: CacheOptions): SuiteClient {
   const client = got.extend(plugin, { retry: { limit: 0 }, throwHttpErrors: false, responseType: 'buffer' });
   return {
     explain: (url) => plugin.explain(url),
+    disabled: (fn) => plugin.disabled(fn),
     settings: plugin.settings,
     cache: plugin.cache,
     engine: plugin.engine,

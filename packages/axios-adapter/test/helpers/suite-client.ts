@@ -13,6 +13,7 @@ export function createAxiosSuiteClient(
   const client = setupCache(instance, options);
   return {
     explain: (url) => client.explain({ url }),
+    disabled: (fn) => client.disabled(fn),
     settings: client.settings,
     cache: client.cache,
     engine: client.engine,

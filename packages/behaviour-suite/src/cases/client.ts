@@ -18,6 +18,31 @@ export function registerClientCases({ test, title, setup }: SuiteContext): void 
     t.is((await send('/post', { method: 'POST', body: 'x' })).reason, 'method-not-allowable');
   });
 
+  test(
+    title('disabled(fn): requests inside the scope bypass the cache; concurrent ones outside still use it'),
+    async (t) => {
+      const { server, client, send } = await setup(t);
+      await send('/get');
+      const [inside, outside] = await Promise.all([
+        client.disabled(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return [await send('/get'), await send('/uuid')];
+        }),
+        (async () => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          return send('/get');
+        })(),
+      ]);
+      t.false(inside[0]!.fromCache);
+      t.is(inside[0]!.reason, 'disabled');
+      t.is(inside[1]!.cacheKey, undefined);
+      t.true(outside.fromCache);
+      t.is(server.hits('/get'), 2);
+      t.is(await client.cache.responseCount(), 1, 'nothing was written inside the scope');
+      t.true((await send('/get')).fromCache, 'after the scope the cache is used again');
+    },
+  );
+
   test(title('explain(): fresh, stale and unstorable requests, answered without the network'), async (t) => {
     const { server, client, clock, send } = await setup(t, { expireAfter: 60 });
     await send('/get');

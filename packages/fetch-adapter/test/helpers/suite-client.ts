@@ -59,6 +59,7 @@ export function fetchSuiteClient(
       return suiteResponse(response);
     },
     explain: (url) => cached.explain(url),
+    disabled: (fn) => cached.disabled(fn),
     settings: cached.settings,
     cache: cached.cache,
     engine: cached.engine,
