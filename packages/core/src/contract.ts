@@ -38,7 +38,10 @@ export interface NetworkResponse<R = unknown> {
   url: string;
   /** Redirect hops before the final response, when the adapter knows them. */
   redirects?: readonly RedirectHop[] | undefined;
-  /** Reads the whole body (called at most once). */
+  /**
+   * Reads the whole body (called at most once). Rejects with {@link BodyUnavailable} when the adapter
+   * cannot hand it over in full: the response is then not stored (`body-unavailable`).
+   */
   readBody(): Promise<Uint8Array>;
   /**
    * Whether `readBody()` returns the body after content decoding (gzip, br, …), as fetch, got and axios
@@ -285,4 +288,21 @@ export function lookupOptions(value: RequestCacheOptions | LookupOptions | undef
   return parsed
     ? (value as LookupOptions)
     : normalizeRequestOptions(value as RequestCacheOptions | undefined);
+}
+
+/** What `NetworkResponse.readBody()` rejects with when the adapter cannot hand over the whole body. */
+export class BodyUnavailable extends Error {
+  override name = 'BodyUnavailable';
+}
+
+/** The whole body of a network response, or undefined when the adapter could not hand it over ({@link BodyUnavailable}). */
+export async function readWholeBody(
+  response: Pick<NetworkResponse, 'readBody'>,
+): Promise<Uint8Array | undefined> {
+  try {
+    return await response.readBody();
+  } catch (error) {
+    if (error instanceof BodyUnavailable) return undefined;
+    throw error;
+  }
 }

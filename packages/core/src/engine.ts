@@ -23,6 +23,7 @@ import {
   type NetworkResponse,
   type Outcome,
   type RequestContext,
+  readWholeBody,
   type Send,
   storedInfo,
 } from './contract.js';
@@ -289,7 +290,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       nowMs,
     );
     if (!decision.store) return this.#notStored(ctx, response, undefined, decision.reason);
-    const body = await response.readBody();
+    const body = await readWholeBody(response);
+    if (body === undefined) return this.#notStored(ctx, response, undefined, 'body-unavailable');
     const entry = buildEntry(ctx, response, body, decision.expiresAt, nowMs);
     const refused = decideEntry(ctx.settings, entry, response.headers);
     if (refused !== undefined) return this.#notStored(ctx, response, body, refused);

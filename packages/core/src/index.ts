@@ -34,7 +34,7 @@ export type {
   RequestContext,
   Send,
 } from './contract.js';
-export { assignCacheInfo, cacheInfo, generatedStatus, storedInfo } from './contract.js';
+export { assignCacheInfo, BodyUnavailable, cacheInfo, generatedStatus, storedInfo } from './contract.js';
 export type { DebugLog } from './debug.js';
 export { createDebugLog, DEBUG_SECTION, debugEnvMatches } from './debug.js';
 export type { AnswerDecision, LookupDecision, StoreDecision } from './decision.js';

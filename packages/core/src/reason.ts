@@ -73,6 +73,8 @@ export type NotStoredReason =
   | 'expired-without-validator'
   /** Body and headers over `maxEntryBytes`. */
   | 'too-large'
+  /** The client could not hand over the whole body (a stream cut short or over the limit, an encoding it does not decode). */
+  | 'body-unavailable'
   /** The store failed or refused the write (reported on `error`). */
   | 'store-error'
   /** cacheControl mode: a 206 partial response (RFC 9111 §3.4; combining parts is not supported). */

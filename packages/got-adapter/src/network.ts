@@ -5,7 +5,11 @@
  * @module
  */
 import { ClientRequest, type IncomingMessage } from 'node:http';
+import * as zlib from 'node:zlib';
 import {
+  assignCacheInfo,
+  BodyUnavailable,
+  type CacheInfo,
   type NetworkResponse,
   type RedirectHop,
   type ResponseHeaders,
@@ -120,4 +124,95 @@ export function bodyHeaders(headers: ResponseHeaders, body: Uint8Array, decoded:
     out['content-length'] = String(body.byteLength);
   }
   return out;
+}
+
+/**
+ * Sends the request with the request function got would use, and answers got with its response,
+ * while keeping a copy of the body's bytes — decoded as got decodes them — up to `limitBytes`:
+ * `received` gets the response and a promise of that body (undefined when it was cut short, over the
+ * limit, or in an encoding the plugin cannot decode). The response carries `info`'s cache fields.
+ */
+export async function sendTee(
+  url: URL,
+  native: Parameters<RequestFunction>[1],
+  fn: RequestFunction,
+  limitBytes: number,
+  info: CacheInfo,
+  received: (response: IncomingMessage, body: Promise<Uint8Array | undefined>) => void,
+): Promise<unknown> {
+  let sent: unknown = fn(url, native);
+  if (sent instanceof Promise) sent = await sent;
+  if (!(sent instanceof ClientRequest)) return sent;
+  const request = sent;
+  return new Promise((resolve, reject) => {
+    request.once('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const body = new Promise<Uint8Array | undefined>((done) => {
+        response.on('data', (chunk: Buffer) => {
+          // Kept until just over the limit: enough for core to see it is too large, never more.
+          if (size <= limitBytes) chunks.push(chunk);
+          size += chunk.byteLength;
+        });
+        response.once('end', () => done(decodeBody(chunks, response.headers)));
+        response.once('aborted', () => done(undefined));
+        response.once('error', () => done(undefined));
+      });
+      // Paused until got reads it: every chunk then reaches got and this copy alike.
+      response.pause();
+      assignCacheInfo(response, info);
+      received(response, body);
+      resolve(response);
+    });
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+/** The body as got hands it to its caller: undone `Content-Encoding` (gzip, deflate, br); undefined for others. */
+function decodeBody(chunks: Buffer[], headers: IncomingMessage['headers']): Uint8Array | undefined {
+  const raw = Buffer.concat(chunks);
+  const encoding = headers['content-encoding']?.trim().toLowerCase();
+  try {
+    switch (encoding) {
+      case undefined:
+      case '':
+      case 'identity':
+        return raw;
+      case 'gzip':
+      case 'x-gzip':
+        return zlib.gunzipSync(raw);
+      case 'deflate':
+        return zlib.inflateSync(raw);
+      case 'br':
+        return zlib.brotliDecompressSync(raw);
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** A streamed response as core's {@link NetworkResponse}: its decoded body, once complete. */
+export function networkResponseOf(
+  response: IncomingMessage,
+  hops: readonly RedirectHop[],
+  url: string,
+  body: Promise<Uint8Array | undefined>,
+): NetworkResponse<IncomingMessage> {
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    headers: toResponseHeaders(response.headers),
+    url,
+    redirects: hops,
+    readBody: async () => {
+      const bytes = await body;
+      if (bytes === undefined)
+        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
+      return bytes;
+    },
+    raw: response,
+  };
 }

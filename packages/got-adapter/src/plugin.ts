@@ -12,6 +12,7 @@ import {
   type CacheEntry,
   type CacheInfo,
   type CacheSettings,
+  cacheInfo,
   closeCache,
   decideOnNetworkError,
   type Explanation,
@@ -37,7 +38,15 @@ import got, {
   Options,
   type Response,
 } from 'got';
-import { bodyHeaders, networkResponse, sendManually, sendWithGot, toUint8Array } from './network.js';
+import {
+  bodyHeaders,
+  networkResponse,
+  networkResponseOf,
+  sendManually,
+  sendTee,
+  sendWithGot,
+  toUint8Array,
+} from './network.js';
 import { toCacheRequest } from './request.js';
 import { applyEntryUrl, becomeCached, CachedResponseStream, decorate } from './response.js';
 
@@ -190,9 +199,14 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       request === undefined
         ? unhandledLookup({ method: options.method, url: urlOf(options), headers: {} }, 'unkeyable-body')
         : await engine.lookup(request, requestOptions);
-    let mayLead = !options.isStream && (options.context as ContextRecord)[SETTLED] !== undefined;
+    if (lookup.state === 'revalidate' && options.isStream && request) {
+      // A stream's 304 would reach the caller: fetch in full, unconditionally (and store that).
+      lookup = await engine.lookup(request, Object.freeze({ ...requestOptions, forceRefresh: true }));
+    }
+    // A stream ends with its body (stored below); a promise request when got's promise settles.
+    let mayLead = options.isStream || (options.context as ContextRecord)[SETTLED] !== undefined;
     if (state.settle !== undefined) mayLead = false;
-    else if ((lookup.state === 'miss' || lookup.state === 'revalidate') && !options.isStream && request) {
+    else if ((lookup.state === 'miss' || lookup.state === 'revalidate') && request) {
       const joined = engine.joinFlight(lookup);
       if (joined !== undefined) {
         const shared = await joined;
@@ -217,11 +231,8 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         );
       case 'miss':
       case 'revalidate': {
-        if (lookup.state === 'revalidate' && options.isStream) {
-          // A stream's 304 would reach the caller: fetch in full, unconditionally.
-          state.lookup = unhandledLookup(lookup.ctx.request, 'unkeyable-body');
-          return send();
-        }
+        if (options.isStream && lookup.state === 'miss')
+          return sendStream(options, state, url, native, lookup, mayLead, send);
         if (mayLead) {
           const settle = engine.leadFlight(lookup);
           state.settle = settle;
@@ -244,6 +255,38 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
           return outcome === undefined ? undefined : serveOutcome(options, state, outcome);
         });
       }
+    }
+  }
+
+  /**
+   * A stream miss: got streams the response to the caller while the plugin keeps a copy of the body
+   * (up to `maxEntryBytes`) and offers it to core once it is complete — stored, and shared with
+   * identical requests that waited, like a promise request's.
+   */
+  async function sendStream(
+    options: NormalizedOptions,
+    state: RequestState,
+    url: URL,
+    native: Parameters<RequestFunction>[1],
+    lookup: Extract<Lookup, { state: 'miss' }>,
+    mayLead: boolean,
+    send: () => ReturnType<RequestFunction> | undefined,
+  ): Promise<unknown> {
+    const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
+    if (fn === undefined || options.body !== undefined) return send();
+    const settle = mayLead ? engine.leadFlight(lookup) : undefined;
+    const info = cacheInfo(lookup.reason, engine.clock());
+    try {
+      return await sendTee(url, native, fn, engine.settings.parsed.maxEntryBytes, info, (response, body) => {
+        const network = networkResponseOf(response, state.hops, urlOf(options), body);
+        void engine
+          .handleResponse(lookup, network)
+          .then(settle, () => settle?.(undefined))
+          .catch(() => {});
+      });
+    } catch (error) {
+      settle?.(undefined);
+      throw error;
     }
   }
 

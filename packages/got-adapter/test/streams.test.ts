@@ -28,18 +28,50 @@ test('client.stream() serves a hit from the cache, with isFromCache and the cach
   t.is(server.hits('/json'), 1);
 });
 
-test('a stream miss streams from the network and is not stored', async (t) => {
+test('a stream miss streams from the network, says fromCache false, and is stored once complete', async (t) => {
   const { client, server, url, plugin } = await setup(t);
   const { response, body } = await readStream(client.stream(url('/stream/5')));
   t.is(body.trim().split('\n').length, 5);
   t.false(response.isFromCache);
-  t.false(await plugin.cache.contains({ url: url('/stream/5') }));
-  // The promise API stores it; streams then read it from the cache.
-  await client(url('/stream/5'));
+  t.is(response.fromCache, false);
+  t.is(response.reason, 'miss');
+  await plugin.engine.settled();
+  t.true(await plugin.cache.contains({ url: url('/stream/5') }));
   const again = await readStream(client.stream(url('/stream/5')));
   t.true(again.response.isFromCache);
-  t.is(again.body.trim().split('\n').length, 5);
-  t.is(server.hits('/stream/5'), 2);
+  t.is(again.body, body);
+  t.is((await client(url('/stream/5'))).body, body);
+  t.is(server.hits('/stream/5'), 1);
+});
+
+test('a gzip stream miss is stored decoded: a promise request then gets the same text', async (t) => {
+  const { client, server, url, plugin } = await setup(t);
+  const { body } = await readStream(client.stream(url('/gzip')));
+  await plugin.engine.settled();
+  const hit = await client(url('/gzip'));
+  t.true((hit as unknown as CachedGotResponse).fromCache);
+  t.is(hit.body, body);
+  t.is(hit.headers['content-encoding'], undefined);
+  t.is(server.hits('/gzip'), 1);
+});
+
+test('a stream over maxEntryBytes is streamed whole and not stored', async (t) => {
+  const { client, url, plugin } = await setup(t, { maxEntryBytes: 1000 });
+  const reasons: string[] = [];
+  plugin.engine.on('notStored', ({ reason }) => reasons.push(reason));
+  const { body } = await readStream(client.stream(url('/bytes/5000')));
+  t.true(Buffer.byteLength(body, 'latin1') > 1000);
+  await plugin.engine.settled();
+  t.deepEqual(reasons, ['too-large']);
+  t.false(await plugin.cache.contains({ url: url('/bytes/5000') }));
+});
+
+test('identical concurrent stream misses reach the origin once', async (t) => {
+  const { client, server, url } = await setup(t);
+  const results = await Promise.all([1, 2, 3].map(() => readStream(client.stream(url('/delay/100')))));
+  t.is(server.hits('/delay/100'), 1);
+  for (const result of results) t.is(result.body, results[0]!.body);
+  t.is(results.filter((result) => result.response.isFromCache).length, 2);
 });
 
 test('a stream never receives a revalidation 304: it fetches in full and leaves the entry alone', async (t) => {
