@@ -256,6 +256,11 @@ export interface ParsedSettings {
    * default: in `cacheControl` mode, heuristic freshness (RFC 9111 §4.2.2) applies only when false.
    */
   expireAfterExplicit: boolean;
+  /**
+   * True when the user set `allowableCodes` rather than leaving the default: in `cacheControl` mode,
+   * RFC 9111 §3 alone decides which statuses are stored when false.
+   */
+  allowableCodesExplicit: boolean;
 }
 
 /** Per-request options after validation. @internal */
@@ -506,6 +511,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
       this.#values[name] = value;
     }
     parsed['expireAfterExplicit'] = options.expireAfter !== undefined;
+    parsed['allowableCodesExplicit'] = options.allowableCodes !== undefined;
     this.#parsed = parsed as unknown as ParsedSettings;
     this.#debug = debug;
     if (options.ignoredParameters !== undefined) this.#checkCredentials();
@@ -544,6 +550,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     (this.#parsed as unknown as Record<string, unknown>)[PARSED_FIELD[name]] = parsed;
     this.#values[name] = actual;
     if (name === 'expireAfter') this.#parsed.expireAfterExplicit = value !== undefined;
+    if (name === 'allowableCodes') this.#parsed.allowableCodesExplicit = value !== undefined;
     if (name === 'ignoredParameters' && value !== undefined) this.#checkCredentials();
   }
 
