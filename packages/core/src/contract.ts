@@ -149,7 +149,7 @@ export type Lookup =
       ctx: RequestContext;
       entry: CacheEntry;
       key: string;
-      reason: 'fresh' | 'stale-if-error';
+      reason: 'fresh' | 'stale-if-error' | 'range';
     }
   /** Stale but inside `staleWhileRevalidate`: serve it now and revalidate in the background. */
   | {

@@ -27,6 +27,7 @@ import {
 } from './freshness.js';
 import { getHeader, type RequestHeaders, type ResponseHeaders } from './headers.js';
 import type { ParsedRequestOptions, ParsedSettings } from './options.js';
+import { rangeAnswer } from './range.js';
 import type { BypassReason, ForwardReason, NotStoredReason } from './reason.js';
 import {
   conditionalHeaders,
@@ -336,7 +337,8 @@ export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTION
 
 /**
  * The lookup for a decision on the stored response `stored` (the one found under `key`): a fresh one is
- * served with its current `Age` (cacheControl mode), a stale or revalidated one carries the
+ * served with its current `Age` (cacheControl mode) — as a `206`/`416` to a `Range` request
+ * (`rangeAnswer`), a stale or revalidated one carries the
  * conditional headers its validators give (none without a validator: a plain request).
  */
 export function toLookup(
@@ -352,13 +354,15 @@ export function toLookup(
   }
   const { entry, key } = stored;
   if (decision.state === 'fresh') {
-    return {
-      state: 'fresh',
-      ctx,
-      entry: withAge(ctx.settings, entry, ctx.requestedAt),
-      key,
-      reason: decision.reason,
-    };
+    const served = withAge(ctx.settings, entry, ctx.requestedAt);
+    // RFC 9111 §4 / RFC 9110 §14 (cacheControl mode): a Range request gets its bytes of a fresh full 200.
+    const ranged =
+      ctx.settings.cacheControl && decision.reason === 'fresh'
+        ? rangeAnswer({ method: ctx.method, headers: ctx.request.headers }, served)
+        : undefined;
+    return ranged === undefined
+      ? { state: 'fresh', ctx, entry: served, key, reason: decision.reason }
+      : { state: 'fresh', ctx, entry: ranged, key, reason: 'range' };
   }
   const headers = conditionalHeaders(entry.headers) ?? {};
   return decision.state === 'stale'
