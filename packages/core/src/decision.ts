@@ -170,10 +170,12 @@ export function decideAnswer(
 }
 
 /**
- * The origin could not be reached (connection refused or reset, timeout) while revalidating `entry`:
+ * The origin could not be reached (connection refused, or the connection closed or reset, a timeout)
+ * while revalidating `entry`:
+ * - cacheControl mode, and the stored response may not be served without a successful validation —
+ *   response `no-cache` (§5.2.2.4, even fresh), or `must-revalidate` once stale (§5.2.2.2) → a
+ *   generated 504 (RFC 9111 §4.2.4: no stale response against an explicit directive; `gateway-timeout`);
  * - inside its stale-if-error window → serve it (`stale-if-error`);
- * - cacheControl mode, and the stored response may not be served without validation (`no-cache`, or
- *   `must-revalidate` once stale) → a generated 504 (RFC 9111 §4.2.4, §5.2.2.2: `gateway-timeout`);
  * - otherwise the error reaches the caller (`throw`).
  */
 export function decideOnNetworkError(
@@ -181,12 +183,12 @@ export function decideOnNetworkError(
   entry: CacheEntry,
   nowMs: number,
 ): 'stale-if-error' | 'gateway-timeout' | 'throw' {
-  if (isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))) return 'stale-if-error';
   if (ctx.settings.cacheControl) {
     const directives = entryDirectives(entry);
     if (directives.noCache !== undefined) return 'gateway-timeout';
     if (directives.mustRevalidate === true && isEntryExpired(entry, nowMs)) return 'gateway-timeout';
   }
+  if (isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))) return 'stale-if-error';
   return 'throw';
 }
 
