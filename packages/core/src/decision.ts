@@ -17,6 +17,7 @@ import {
 import {
   directivesForceValidation,
   entryDirectives,
+  forbidsUnvalidatedUse,
   isFreshImmutable,
   isTooOld,
   isUsable,
@@ -145,7 +146,8 @@ export type AnswerDecision =
  * - `304` (unless 304 is an allowable code, then stored like any status) revalidates the stored
  *   response — in cacheControl mode only when its validators agree (§4.3.4), else `resend`;
  * - a status ≥ 400 that is not allowable, while the stored response is inside its stale-if-error
- *   window (RFC 5861 §4), serves the stored response;
+ *   window (RFC 5861 §4), serves the stored response — unless a directive forbids its unvalidated use
+ *   (RFC 9111 §4.2.4, `forbidsUnvalidatedUse`);
  * - anything else is new content.
  */
 export function decideAnswer(
@@ -162,6 +164,7 @@ export function decideAnswer(
   if (
     response.status >= 400 &&
     !settings.allowableCodes.has(response.status) &&
+    !forbidsUnvalidatedUse(ctx, entry, nowMs) &&
     isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))
   ) {
     return { action: 'stale-if-error' };
@@ -183,11 +186,7 @@ export function decideOnNetworkError(
   entry: CacheEntry,
   nowMs: number,
 ): 'stale-if-error' | 'gateway-timeout' | 'throw' {
-  if (ctx.settings.cacheControl) {
-    const directives = entryDirectives(entry);
-    if (directives.noCache !== undefined) return 'gateway-timeout';
-    if (directives.mustRevalidate === true && isEntryExpired(entry, nowMs)) return 'gateway-timeout';
-  }
+  if (forbidsUnvalidatedUse(ctx, entry, nowMs)) return 'gateway-timeout';
   if (isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))) return 'stale-if-error';
   return 'throw';
 }

@@ -90,6 +90,7 @@ export {
 } from './expire-after.js';
 export type { FreshnessContext, ValidationReason } from './freshness.js';
 export {
+  forbidsUnvalidatedUse,
   isFreshImmutable,
   isTooOld,
   isUsable,

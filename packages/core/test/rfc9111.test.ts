@@ -2,6 +2,7 @@
 import test from 'ava';
 import { parseCacheControl } from '../src/cache-control.js';
 import { formatCacheStatus, ttlSeconds } from '../src/cache-status.js';
+import { decideAnswer, decideOnNetworkError } from '../src/decision.js';
 import type { CacheEntry } from '../src/entry.js';
 import { ageMs, computeExpiration, currentAgeMs, requestExpiration } from '../src/expiration.js';
 import type { ResponseHeaders } from '../src/headers.js';
@@ -10,6 +11,7 @@ import { formatHttpDate } from '../src/http-date.js';
 import { CacheSettings, type SettingsOptions } from '../src/options.js';
 import { headMatchesStored, notModifiedMatches } from '../src/revalidation.js';
 import { checkStorable } from '../src/storability.js';
+import { makeEntry } from './helpers/entry.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const SECOND = 1000;
@@ -470,3 +472,66 @@ test('cacheStatus setting: true is reqcache, a token is its name, anything else 
   settings.expireAfter = 60;
   t.true(settings.parsed.expireAfterExplicit);
 });
+
+// §4.2.4 the origin unreachable or failing (issue 16 point 5): decideOnNetworkError and decideAnswer.
+const networkErrorRows: readonly {
+  name: string;
+  cacheControl: string;
+  expiresAt: number;
+  staleIfError?: boolean;
+  mode?: boolean;
+  expected: 'stale-if-error' | 'gateway-timeout' | 'throw';
+}[] = [
+  {
+    name: 'must-revalidate, stale: 504',
+    cacheControl: 'must-revalidate',
+    expiresAt: NOW - 1,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'no-cache, fresh: 504',
+    cacheControl: 'no-cache',
+    expiresAt: NOW + 60_000,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'no-cache beats the staleIfError setting',
+    cacheControl: 'no-cache',
+    expiresAt: NOW + 60_000,
+    staleIfError: true,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'stale without directives, staleIfError: served stale',
+    cacheControl: '',
+    expiresAt: NOW - 1,
+    staleIfError: true,
+    expected: 'stale-if-error',
+  },
+  { name: 'stale without directives: the error', cacheControl: '', expiresAt: NOW - 1, expected: 'throw' },
+  {
+    name: 'the default mode never generates a 504',
+    cacheControl: 'must-revalidate',
+    expiresAt: NOW - 1,
+    mode: false,
+    expected: 'throw',
+  },
+];
+for (const row of networkErrorRows) {
+  test(`decideOnNetworkError: §4.2.4 ${row.name}`, (t) => {
+    const settings = new CacheSettings({
+      cacheControl: row.mode ?? true,
+      staleIfError: row.staleIfError ?? false,
+    }).parsed;
+    const stored = {
+      ...makeEntry({ expiresAt: row.expiresAt }),
+      headers: { 'cache-control': row.cacheControl },
+    };
+    const ctx = { settings, options: { refresh: false }, requestDirectives: {} } as Parameters<
+      typeof decideOnNetworkError
+    >[0];
+    t.is(decideOnNetworkError(ctx, stored, NOW), row.expected);
+    const answer = decideAnswer(ctx, stored, { status: 500, headers: {} }, NOW);
+    t.is(answer.action, row.expected === 'stale-if-error' ? 'stale-if-error' : 'offer');
+  });
+}

@@ -175,6 +175,28 @@ export function registerRfc9111ConformanceCases({ test, title, setup }: SuiteCon
     },
   );
 
+  test(
+    title('issue 16 point 5: §4.2.4 a no-cache response is not served stale-if-error for an error status'),
+    async (t) => {
+      const { server, send } = await setup(t, { ...RFC, staleIfError: true });
+      let calls = 0;
+      server.route('GET', '/failing', (req, res) => {
+        calls++;
+        if (calls > 1) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('down');
+          return;
+        }
+        answering({ etag: '"f1"', 'cache-control': 'max-age=600, no-cache' })(req, res);
+      });
+      await send('/failing');
+      const failed = await send('/failing');
+      t.is(failed.status, 500);
+      t.false(failed.fromCache);
+      t.is(failed.text(), 'down');
+    },
+  );
+
   // ---- point 7: allowableCodes unset in RFC mode ----------------------------------------------------
   const statusRows: readonly {
     name: string;
