@@ -108,11 +108,18 @@ export interface SettingsOptions {
   urlsExpireAfter?: Record<string, ExpireAfter> | Map<string | RegExp, ExpireAfter>;
   /**
    * Use response `Cache-Control` / `Expires` headers for expiration, behaving as an RFC 9111 private cache.
-   * Request `Cache-Control` is always honoured.
+   * Request `Cache-Control` is always honoured. With `expireAfter` unset, a response with no explicit or
+   * heuristic freshness is stale on arrival (validated before reuse).
    * @default false
    */
   cacheControl?: boolean;
-  /** Only responses with these status codes are stored. @default [200] */
+  /**
+   * Only responses with these status codes are stored. Left unset with `cacheControl: true`, RFC 9111 §3
+   * alone decides (any final status with explicit freshness, `public`/`private`, or a heuristically
+   * cacheable status); set, it still limits what is stored.
+   * @default [200]
+   * @example { allowableCodes: [200, 404] }
+   */
   allowableCodes?: readonly number[];
   /** Only requests with these methods are read from or written to the cache. @default ['GET', 'HEAD'] */
   allowableMethods?: readonly string[];
