@@ -28,7 +28,7 @@ export function buildEntry(
   const requestBody = METHOD_NO_BODY.has(ctx.method)
     ? undefined
     : redactBody(ctx.request.body, contentType, ignored);
-  const decoded = response.decoded !== false && ctx.method !== 'HEAD';
+  const decoded = ctx.method === 'HEAD' ? false : (response.decoded ?? true);
   const entry: CacheEntry = {
     v: ENTRY_VERSION,
     status: response.status,
@@ -70,17 +70,22 @@ const HOP_BY_HOP_FIELDS: readonly string[] = [
   'upgrade',
 ];
 
-/** The content codings every client decodes by default (fetch, got and axios alike). */
+/** The content codings fetch decodes while keeping them in its headers (`decoded: true`). */
 const DECODED_CODINGS: ReadonlySet<string> = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
 
 /**
- * Whether a client that decodes bodies (`decoded`) has really decoded one with this `Content-Encoding`:
- * only a single coding the clients know. An unknown coding (`Content-Encoding: arbitrary`) or a list of
- * several is passed through as the origin sent it, so the body is stored encoded and the header kept.
+ * Whether a body whose headers say `Content-Encoding: contentEncoding` was decoded by the client, as its
+ * adapter describes it (`decoded`, see `NetworkResponse.decoded`): `true` → a single coding fetch knows;
+ * a list → one of those codings; `false` → never. An unknown coding (`arbitrary`) or a list of several is
+ * decoded by no client: the body is stored encoded and the header kept.
  */
-export function isBodyDecoded(contentEncoding: string | undefined, decoded: boolean): boolean {
-  if (!decoded || contentEncoding === undefined) return false;
-  return DECODED_CODINGS.has(contentEncoding.trim().toLowerCase());
+export function isBodyDecoded(
+  contentEncoding: string | undefined,
+  decoded: boolean | readonly string[],
+): boolean {
+  if (decoded === false || contentEncoding === undefined) return false;
+  const coding = contentEncoding.trim().toLowerCase();
+  return decoded === true ? DECODED_CODINGS.has(coding) : decoded.includes(coding);
 }
 
 /** The hop-by-hop fields of a response plus every field its `Connection` header names (RFC 9110 §7.6.1). */
@@ -103,7 +108,11 @@ export function connectionFields(headers: Readonly<ResponseHeaders>): Set<string
  * bytes do not have would make got and axios decode them twice); an unknown coding is kept with the
  * encoded body. `Content-Length` is the stored body's (not for HEAD, `decoded` false).
  */
-export function storedHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
+export function storedHeaders(
+  headers: ResponseHeaders,
+  body: Uint8Array,
+  decoded: boolean | readonly string[],
+): ResponseHeaders {
   const removed = connectionFields(headers);
   const bodyDecoded = isBodyDecoded(getHeader(headers, 'content-encoding'), decoded);
   const out: ResponseHeaders = {};
@@ -112,7 +121,7 @@ export function storedHeaders(headers: ResponseHeaders, body: Uint8Array, decode
     if (bodyDecoded && name.toLowerCase() === 'content-encoding') continue;
     out[name] = value;
   }
-  if (decoded) out['content-length'] = String(body.byteLength);
+  if (decoded !== false) out['content-length'] = String(body.byteLength);
   return out;
 }
 

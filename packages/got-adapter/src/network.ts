@@ -5,23 +5,14 @@
  * @module
  */
 import { ClientRequest, type IncomingMessage } from 'node:http';
-import {
-  type NetworkResponse,
-  type RedirectHop,
-  type ResponseHeaders,
-  toResponseHeaders,
-} from '@reqcache/core';
+import { type NetworkResponse, type RedirectHop, toResponseHeaders } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
 import { toBuffer } from './response.js';
 
 type RequestFunction = NonNullable<NormalizedOptions['request']>;
 
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
-export function networkResponse(
-  response: Response,
-  hops: readonly RedirectHop[],
-  options: NormalizedOptions,
-): NetworkResponse<Response> {
+export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
   return {
     status: response.statusCode,
     statusText: response.statusMessage ?? '',
@@ -29,7 +20,8 @@ export function networkResponse(
     url: response.url,
     redirects: hops,
     readBody: async () => toUint8Array(response.rawBody),
-    decoded: options.decompress,
+    // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
+    decoded: [],
     raw: response,
   };
 }
@@ -56,7 +48,7 @@ export async function sendWithGot(
   if (extraHeaders !== undefined) Object.assign(inner.headers, extraHeaders);
   const send = got as unknown as (url: undefined, init: undefined, defaults: Options) => Promise<Response>;
   const response = await send(undefined, undefined, inner);
-  return networkResponse(response, state.hops, inner as unknown as NormalizedOptions);
+  return networkResponse(response, state.hops);
 }
 
 /**
@@ -104,20 +96,4 @@ export async function sendManually(
 
 export function toUint8Array(body: Buffer | undefined): Uint8Array {
   return body === undefined ? new Uint8Array() : toBuffer(body);
-}
-
-/**
- * The headers of a network response served again from its buffered body: framing fields dropped and,
- * when got decoded the body, `Content-Encoding` dropped and `Content-Length` made exact.
- */
-export function bodyHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
-  const out: ResponseHeaders = { ...headers };
-  delete out['transfer-encoding'];
-  delete out['connection'];
-  delete out['keep-alive'];
-  if (decoded && out['content-encoding'] !== undefined) {
-    delete out['content-encoding'];
-    out['content-length'] = String(body.byteLength);
-  }
-  return out;
 }

@@ -24,6 +24,7 @@ import {
   ReqcacheError,
   type RequestCacheOptions,
   type ResponseHeaders,
+  storedHeaders,
 } from '@reqcache/core';
 import got, {
   type AfterResponseHook,
@@ -36,7 +37,7 @@ import got, {
   Options,
   type Response,
 } from 'got';
-import { bodyHeaders, networkResponse, sendManually, sendWithGot, toUint8Array } from './network.js';
+import { networkResponse, sendManually, sendWithGot, toUint8Array } from './network.js';
 import { toCacheRequest } from './request.js';
 import { applyEntryUrl, becomeCached, CachedResponseStream, decorate } from './response.js';
 
@@ -264,7 +265,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       if (served.entry !== undefined) applyEntryUrl(response, served.entry, urlOf(options));
       return response;
     }
-    const network = networkResponse(response, state.hops, options);
+    const network = networkResponse(response, state.hops);
     const outcome = await engine.handleResponse(lookup, network, () =>
       sendWithGot(options, undefined, STATE, wrappedOf(options)),
     );
@@ -275,7 +276,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
           // Core sent the request again (a 304 that validated nothing): answer with that response.
           const again = outcome.response;
           const body = outcome.body ?? toUint8Array(again.raw.rawBody);
-          const headers = bodyHeaders(again.headers, body, again.decoded !== false);
+          const headers = storedHeaders(again.headers, body, again.decoded ?? true);
           becomeCached(
             response,
             { status: again.status, statusText: again.statusText, headers, body },
@@ -335,7 +336,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         const raw = outcome.response.raw as Response;
         body = outcome.body ?? toUint8Array(raw.rawBody);
         ({ status, statusText } = outcome.response);
-        headers = bodyHeaders(outcome.response.headers, body, outcome.response.decoded !== false);
+        headers = storedHeaders(outcome.response.headers, body, outcome.response.decoded ?? true);
       }
     }
     const { info } = outcome;

@@ -5,6 +5,7 @@
  * Every case runs through every adapter against the real test server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CacheOptions } from '@reqcache/core';
 import type { SuiteContext } from '../harness.js';
 import type { SuiteResponse } from '../types.js';
@@ -131,6 +132,33 @@ export function registerRfc9111ConformanceCases({ test, title, setup }: SuiteCon
       const stored = await client.cache.responses.get(first.cacheKey ?? '');
       t.is(stored?.headers['content-encoding'], 'arbitrary');
       t.deepEqual(new Uint8Array(stored?.body ?? []), body);
+    },
+  );
+
+  test(
+    title(
+      'issue 16 point 4: a stored body and its Content-Encoding agree, whether or not the client decoded it',
+    ),
+    async (t) => {
+      const { server, client, send } = await setup(t, RFC);
+      const json = JSON.stringify({ coded: true });
+      // x-gzip: fetch and axios decode it, got does not.
+      server.route(
+        'GET',
+        '/x-gzip',
+        answering({ 'cache-control': 'max-age=600', 'content-encoding': 'x-gzip' }, gzipSync(json)),
+      );
+      const first = await send('/x-gzip');
+      const hit = await send('/x-gzip');
+      t.true(hit.fromCache);
+      t.deepEqual(new Uint8Array(hit.body), new Uint8Array(first.body));
+      const stored = await client.cache.responses.get(first.cacheKey ?? '');
+      const storedBody = Buffer.from(stored?.body ?? []);
+      if (stored?.headers['content-encoding'] === undefined) t.is(storedBody.toString('utf8'), json);
+      else {
+        t.is(stored.headers['content-encoding'], 'x-gzip');
+        t.is(gunzipSync(storedBody).toString('utf8'), json);
+      }
     },
   );
 
