@@ -305,6 +305,8 @@ function toNetwork(
     url: finalUrl(raw.request) ?? url,
     redirects,
     readBody: () => Promise.resolve(bodyBytes(raw.data)),
+    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
+    decoded: [],
     raw,
   };
 }

@@ -56,7 +56,8 @@ async function send(method: string, url: string, headers: RequestHeaders, body: 
     const res = await exchange(method, current, headers, body);
     const location = getHeader(res.headers, 'location');
     if (res.status < 300 || res.status > 308 || location === undefined || redirects.length >= 10) {
-      return { ...res, url: current, redirects, readBody: async () => res.body, raw: res };
+      // `exchange` drops Content-Encoding from what it decodes: one left describes the bytes.
+      return { ...res, url: current, redirects, readBody: async () => res.body, decoded: [], raw: res };
     }
     redirects.push({ url: current, status: res.status });
     current = new URL(location, current).href;

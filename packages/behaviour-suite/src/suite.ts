@@ -6,6 +6,7 @@ import { registerMatchingCases } from './cases/matching.js';
 import { registerParityCases } from './cases/parity.js';
 import { registerRevalidationCases } from './cases/revalidation.js';
 import { registerRfc9111Cases } from './cases/rfc9111.js';
+import { registerRfc9111ConformanceCases } from './cases/rfc9111-conformance.js';
 import { createSuiteContext } from './harness.js';
 import type { AdapterSuiteOptions } from './types.js';
 
@@ -30,5 +31,6 @@ export function registerAdapterSuite(test: TestFn, options: AdapterSuiteOptions)
   registerClientCases(context);
   registerMaintenanceCases(context);
   registerRfc9111Cases(context);
+  registerRfc9111ConformanceCases(context);
   registerParityCases(context);
 }

@@ -44,11 +44,17 @@ export interface NetworkResponse<R = unknown> {
    */
   readBody(): Promise<Uint8Array>;
   /**
-   * Whether `readBody()` returns the body after content decoding (gzip, br, …), as fetch, got and axios
-   * do by default. Then the stored headers drop `Content-Encoding` and get the decoded `Content-Length`.
+   * How `readBody()`'s bytes relate to the headers' `Content-Encoding`:
+   * - `true` (fetch): decoded, while the headers still name the coding — a single `gzip`, `x-gzip`,
+   *   `deflate` or `br` is taken as decoded;
+   * - a list: the codings the client decoded while leaving them in the headers (`[]` for got and axios,
+   *   which drop `Content-Encoding` from what they decode: a coding left there describes the bytes);
+   * - `false`: the bytes and headers as sent (no `Content-Length` rewrite).
+   * A body taken as decoded is stored without its `Content-Encoding`; the stored `Content-Length` is the
+   * body's (see `storedHeaders`).
    * @default true
    */
-  decoded?: boolean;
+  decoded?: boolean | readonly string[];
   /** Releases the body when the engine does not use the response (optional). */
   discard?(): void;
   /** The client's own response object, passed back untouched. */
@@ -157,7 +163,7 @@ export type Lookup =
       ctx: RequestContext;
       entry: CacheEntry;
       key: string;
-      reason: 'fresh' | 'stale-if-error';
+      reason: 'fresh' | 'stale-if-error' | 'range';
     }
   /** Stale but inside `staleWhileRevalidate`: serve it now and revalidate in the background. */
   | {

@@ -17,6 +17,7 @@ import {
 import {
   directivesForceValidation,
   entryDirectives,
+  forbidsUnvalidatedUse,
   isFreshImmutable,
   isTooOld,
   isUsable,
@@ -27,6 +28,7 @@ import {
 } from './freshness.js';
 import { getHeader, type RequestHeaders, type ResponseHeaders } from './headers.js';
 import type { ParsedRequestOptions, ParsedSettings } from './options.js';
+import { rangeAnswer } from './range.js';
 import type { BypassReason, ForwardReason, NotStoredReason } from './reason.js';
 import {
   conditionalHeaders,
@@ -144,7 +146,8 @@ export type AnswerDecision =
  * - `304` (unless 304 is an allowable code, then stored like any status) revalidates the stored
  *   response — in cacheControl mode only when its validators agree (§4.3.4), else `resend`;
  * - a status ≥ 400 that is not allowable, while the stored response is inside its stale-if-error
- *   window (RFC 5861 §4), serves the stored response;
+ *   window (RFC 5861 §4), serves the stored response — unless a directive forbids its unvalidated use
+ *   (RFC 9111 §4.2.4, `forbidsUnvalidatedUse`);
  * - anything else is new content.
  */
 export function decideAnswer(
@@ -161,6 +164,7 @@ export function decideAnswer(
   if (
     response.status >= 400 &&
     !settings.allowableCodes.has(response.status) &&
+    !forbidsUnvalidatedUse(ctx, entry, nowMs) &&
     isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))
   ) {
     return { action: 'stale-if-error' };
@@ -169,10 +173,12 @@ export function decideAnswer(
 }
 
 /**
- * The origin could not be reached (connection refused or reset, timeout) while revalidating `entry`:
+ * The origin could not be reached (connection refused, or the connection closed or reset, a timeout)
+ * while revalidating `entry`:
+ * - cacheControl mode, and the stored response may not be served without a successful validation —
+ *   response `no-cache` (§5.2.2.4, even fresh), or `must-revalidate` once stale (§5.2.2.2) → a
+ *   generated 504 (RFC 9111 §4.2.4: no stale response against an explicit directive; `gateway-timeout`);
  * - inside its stale-if-error window → serve it (`stale-if-error`);
- * - cacheControl mode, and the stored response may not be served without validation (`no-cache`, or
- *   `must-revalidate` once stale) → a generated 504 (RFC 9111 §4.2.4, §5.2.2.2: `gateway-timeout`);
  * - otherwise the error reaches the caller (`throw`).
  */
 export function decideOnNetworkError(
@@ -180,12 +186,8 @@ export function decideOnNetworkError(
   entry: CacheEntry,
   nowMs: number,
 ): 'stale-if-error' | 'gateway-timeout' | 'throw' {
+  if (forbidsUnvalidatedUse(ctx, entry, nowMs)) return 'gateway-timeout';
   if (isUsable(ctx, entry, nowMs, staleIfErrorMs(ctx, entry))) return 'stale-if-error';
-  if (ctx.settings.cacheControl) {
-    const directives = entryDirectives(entry);
-    if (directives.noCache !== undefined) return 'gateway-timeout';
-    if (directives.mustRevalidate === true && isEntryExpired(entry, nowMs)) return 'gateway-timeout';
-  }
   return 'throw';
 }
 
@@ -341,7 +343,8 @@ export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTION
 
 /**
  * The lookup for a decision on the stored response `stored` (the one found under `key`): a fresh one is
- * served with its current `Age` (cacheControl mode), a stale or revalidated one carries the
+ * served with its current `Age` (cacheControl mode) — as a `206`/`416` to a `Range` request
+ * (`rangeAnswer`), a stale or revalidated one carries the
  * conditional headers its validators give (none without a validator: a plain request).
  */
 export function toLookup(
@@ -357,13 +360,15 @@ export function toLookup(
   }
   const { entry, key } = stored;
   if (decision.state === 'fresh') {
-    return {
-      state: 'fresh',
-      ctx,
-      entry: withAge(ctx.settings, entry, ctx.requestedAt),
-      key,
-      reason: decision.reason,
-    };
+    const served = withAge(ctx.settings, entry, ctx.requestedAt);
+    // RFC 9111 §4 / RFC 9110 §14 (cacheControl mode): a Range request gets its bytes of a fresh full 200.
+    const ranged =
+      ctx.settings.cacheControl && decision.reason === 'fresh'
+        ? rangeAnswer({ method: ctx.method, headers: ctx.request.headers }, served)
+        : undefined;
+    return ranged === undefined
+      ? { state: 'fresh', ctx, entry: served, key, reason: decision.reason }
+      : { state: 'fresh', ctx, entry: ranged, key, reason: 'range' };
   }
   const headers = conditionalHeaders(entry.headers) ?? {};
   return decision.state === 'stale'

@@ -145,10 +145,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     return this.#lookup(request, requestOptions, false);
   }
 
-  /**
-   * What would happen to `request` now, and why — without a network request, an event, a counter or a
-   * change to the store.
-   */
+  /** What would happen to `request` now, and why: no network request, event, counter or store change. */
   async explain(
     request: CacheRequest,
     requestOptions?: RequestCacheOptions | LookupOptions,

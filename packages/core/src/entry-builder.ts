@@ -13,7 +13,7 @@ const METHOD_NO_BODY = new Set(['GET', 'HEAD']);
 
 /**
  * The entry stored for `response` to the request of `ctx`: status, the headers that describe the stored
- * body (see {@link storedHeaders}), without `Set-Cookie` when it is an ignored parameter (the default),
+ * body (see {@link storedHeaders}), never `Set-Cookie` (a deliberate safety choice),
  * `ignoredParameters` redacted from URLs, headers, request body and redirect history.
  */
 export function buildEntry(
@@ -28,15 +28,12 @@ export function buildEntry(
   const requestBody = METHOD_NO_BODY.has(ctx.method)
     ? undefined
     : redactBody(ctx.request.body, contentType, ignored);
-  const decoded = response.decoded !== false && ctx.method !== 'HEAD';
+  const decoded = ctx.method === 'HEAD' ? false : (response.decoded ?? true);
   const entry: CacheEntry = {
     v: ENTRY_VERSION,
     status: response.status,
     statusText: response.statusText,
-    headers: redactHeaders(
-      withoutSetCookie(storedHeaders(response.headers, body, decoded), ignored),
-      ignored,
-    ),
+    headers: redactHeaders(withoutSetCookie(storedHeaders(response.headers, body, decoded)), ignored),
     body,
     url: redactUrl(response.url || ctx.request.url, ignored),
     request: {
@@ -60,28 +57,71 @@ export function buildEntry(
   return entry;
 }
 
-/** Headers describing the stored body: framing fields dropped, `Content-Length` exact once decoded (not for HEAD). */
-export function storedHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
-  if (
-    headers['transfer-encoding'] === undefined &&
-    headers['connection'] === undefined &&
-    headers['keep-alive'] === undefined
-  ) {
-    if (
-      !decoded ||
-      (headers['content-encoding'] === undefined && headers['content-length'] === String(body.byteLength))
-    ) {
-      return headers;
+/**
+ * Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection, not the response, so they are
+ * never stored (RFC 9111 §3.1) — nor `Transfer-Encoding`, whose framing the stored body no longer has.
+ */
+const HOP_BY_HOP_FIELDS: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+];
+
+/** The content codings fetch decodes while keeping them in its headers (`decoded: true`). */
+const DECODED_CODINGS: ReadonlySet<string> = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
+/**
+ * Whether a body whose headers say `Content-Encoding: contentEncoding` was decoded by the client, as its
+ * adapter describes it (`decoded`, see `NetworkResponse.decoded`): `true` → a single coding fetch knows;
+ * a list → one of those codings; `false` → never. An unknown coding (`arbitrary`) or a list of several is
+ * decoded by no client: the body is stored encoded and the header kept.
+ */
+export function isBodyDecoded(
+  contentEncoding: string | undefined,
+  decoded: boolean | readonly string[],
+): boolean {
+  if (decoded === false || contentEncoding === undefined) return false;
+  const coding = contentEncoding.trim().toLowerCase();
+  return decoded === true ? DECODED_CODINGS.has(coding) : decoded.includes(coding);
+}
+
+/** The hop-by-hop fields of a response plus every field its `Connection` header names (RFC 9110 §7.6.1). */
+export function connectionFields(headers: Readonly<ResponseHeaders>): Set<string> {
+  const fields = new Set(HOP_BY_HOP_FIELDS);
+  const connection = headers['connection'];
+  for (const value of connection === undefined ? [] : [connection].flat()) {
+    for (const name of value.split(',')) {
+      const field = name.trim().toLowerCase();
+      if (field !== '') fields.add(field);
     }
   }
-  const out: ResponseHeaders = { ...headers };
-  delete out['transfer-encoding'];
-  delete out['connection'];
-  delete out['keep-alive'];
-  if (decoded) {
-    delete out['content-encoding'];
-    out['content-length'] = String(body.byteLength);
+  return fields;
+}
+
+/**
+ * The headers stored with a response (RFC 9111 §3.1): every field the origin sent except the
+ * hop-by-hop fields and those named in `Connection`. A body the client decoded (gzip, br, …; see
+ * {@link isBodyDecoded}) is stored decoded, so its `Content-Encoding` is dropped (a stored coding the
+ * bytes do not have would make got and axios decode them twice); an unknown coding is kept with the
+ * encoded body. `Content-Length` is the stored body's (not for HEAD, `decoded` false).
+ */
+export function storedHeaders(
+  headers: ResponseHeaders,
+  body: Uint8Array,
+  decoded: boolean | readonly string[],
+): ResponseHeaders {
+  const removed = connectionFields(headers);
+  const bodyDecoded = isBodyDecoded(getHeader(headers, 'content-encoding'), decoded);
+  const out: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (removed.has(name.toLowerCase())) continue;
+    if (bodyDecoded && name.toLowerCase() === 'content-encoding') continue;
+    out[name] = value;
   }
+  if (decoded !== false) out['content-length'] = String(body.byteLength);
   return out;
 }
 
@@ -96,10 +136,14 @@ export function entrySize(headers: Readonly<ResponseHeaders>, body: Uint8Array):
   return size;
 }
 
-/** `Set-Cookie` is left out of stored responses when it is an ignored parameter (the default). */
-function withoutSetCookie(headers: ResponseHeaders, ignored: readonly string[]): ResponseHeaders {
+/**
+ * `Set-Cookie` is never stored, whatever the settings: a deliberate safety choice (SPEC §5) for clients
+ * that serve many users, which must not replay one user's cookie to another. RFC 9111 §3 allows storing
+ * it; a private browser cache would.
+ */
+function withoutSetCookie(headers: ResponseHeaders): ResponseHeaders {
   const name = Object.keys(headers).find((header) => header.toLowerCase() === 'set-cookie');
-  if (name === undefined || !ignored.some((item) => item.toLowerCase() === 'set-cookie')) return headers;
+  if (name === undefined) return headers;
   const out: ResponseHeaders = { ...headers };
   delete out[name];
   return out;

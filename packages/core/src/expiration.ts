@@ -2,7 +2,7 @@ import type { CacheDirectives } from './cache-control.js';
 import { type ParsedExpireAfter, resolveExpiresAt } from './expire-after.js';
 import { getHeader, type ResponseHeaders } from './headers.js';
 import { heuristicLifetimeMs } from './heuristic.js';
-import { parseHttpDate } from './http-date.js';
+import { parseHttpDate, parseHttpDateStrict } from './http-date.js';
 import type { ParsedSettings } from './options.js';
 import { matchUrlPattern } from './url-patterns.js';
 
@@ -10,7 +10,14 @@ import { matchUrlPattern } from './url-patterns.js';
 export type RequestExpirationSource = 'request-cache-control' | 'request' | 'url-pattern' | 'session';
 
 /** Where the expiration of a stored response came from. */
-export type ExpirationSource = 'immutable' | 'max-age' | 'expires' | 'heuristic' | RequestExpirationSource;
+export type ExpirationSource =
+  | 'immutable'
+  | 'max-age'
+  | 'expires'
+  | 'heuristic'
+  /** cacheControl mode, `expireAfter` unset: no explicit or heuristic freshness, stale on arrival (RFC 9111 §4.2). */
+  | 'no-freshness'
+  | RequestExpirationSource;
 
 /** The expiration that applies before the response is known: request headers, per-request option, URL pattern, session. */
 export interface RequestExpiration {
@@ -71,6 +78,7 @@ export function requestExpiration(
  * already expired); without either, `immutable` (RFC 8246) means never expire, and a heuristically
  * cacheable response with `Last-Modified` gets 10% of its age as freshness (§4.2.2) — but only when
  * the user left `expireAfter` at its default and no per-request or URL-pattern expiration applies.
+ * In that same case a response with neither is stale on arrival (`no-freshness`, §4.2).
  * Then the request-level expiration from {@link requestExpiration}. `s-maxage` is ignored (a private cache).
  *
  * Response freshness is measured from when the response arrived, less its corrected initial age
@@ -95,8 +103,9 @@ export function computeExpiration(input: {
     }
     const expiresHeader = getHeader(headers, 'expires');
     if (expiresHeader !== undefined) {
-      const expiresAt = parseHttpDate(expiresHeader);
-      // RFC 9111 §5.3: an invalid date, such as "0", means already expired.
+      const expiresAt = parseHttpDateStrict(expiresHeader, nowMs);
+      // RFC 9111 §5.3: an invalid date, such as "0", or one outside RFC 9110 §5.6.7's grammar
+      // (`Wed, 01-Jan-20 00:00:00 GMT`: dashes or a two-digit year), means already expired.
       if (expiresAt === undefined) return { store: true, expiresAt: nowMs, source: 'expires' };
       const dateAt = parseHttpDate(getHeader(headers, 'date'));
       const lifetimeMs = expiresAt - (dateAt ?? nowMs);
@@ -109,6 +118,10 @@ export function computeExpiration(input: {
         return { store: true, expiresAt: nowMs + lifetimeMs - initialAgeMs, source: 'heuristic' };
       }
     }
+    // RFC 9111 §4.2: without explicit or heuristic freshness a response is stale on arrival — it may be
+    // stored, but reusing it needs validation (§4.2.4, §4.3). An invalid max-age (`-1`, `'3600'`) is no
+    // freshness (§1.2.2). requests-cache's session fallback applies only when the user set an expiration.
+    if (request.defaulted === true) return { store: true, expiresAt: nowMs, source: 'no-freshness' };
   }
   const expiresAt = resolveExpiresAt(request.expireAfter, nowMs);
   if (expiresAt === undefined) return { store: false, reason: 'do-not-cache', source: request.source };

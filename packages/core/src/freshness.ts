@@ -165,14 +165,16 @@ function staleWindowMs(
 }
 
 /**
- * RFC 9111 §4.2.4 / §5.2.2.2: a stale response that must be validated (`must-revalidate`, or response
- * `no-cache` in cacheControl mode) is never served when the origin cannot be reached: the cache
- * answers 504 (Gateway Timeout) instead of the network error.
+ * RFC 9111 §4.2.4 (cacheControl mode): an explicit directive forbids serving the stored response without
+ * a successful validation — response `no-cache` (§5.2.2.4), even fresh, or `must-revalidate` once stale
+ * (§5.2.2.2). Then no stale-if-error window applies: an unreachable origin gives a generated 504, an
+ * error status reaches the caller.
  */
-export function requiresGatewayTimeout(ctx: FreshnessContext, entry: CacheEntry): boolean {
+export function forbidsUnvalidatedUse(ctx: FreshnessContext, entry: CacheEntry, nowMs: number): boolean {
   if (!ctx.settings.cacheControl) return false;
   const directives = entryDirectives(entry);
-  return directives.mustRevalidate === true || directives.noCache !== undefined;
+  if (directives.noCache !== undefined) return true;
+  return directives.mustRevalidate === true && isEntryExpired(entry, nowMs);
 }
 
 /**

@@ -88,6 +88,35 @@ export function parseHttpDate(value: string | undefined | null, nowMs?: number):
   return undefined;
 }
 
+/** IMF-fixdate exactly: short day name, two-digit day, spaces, four-digit year (RFC 9110 §5.6.7). */
+const STRICT_IMF_DATE = new RegExp(`^(?:${SHORT_DAY}), (\\d{2}) (${MONTH}) (\\d{4}) ${TIME} GMT$`, 'i');
+
+/** Obsolete RFC 850 date exactly: long day name, dashes, two-digit year (RFC 9110 §5.6.7). */
+const STRICT_RFC850_DATE = new RegExp(`^(?:${LONG_DAY}), (\\d{2})-(${MONTH})-(\\d{2}) ${TIME} GMT$`, 'i');
+
+/**
+ * Parses an HTTP-date with the grammar of RFC 9110 §5.6.7 and none of {@link parseHttpDate}'s
+ * leniencies: IMF-fixdate, the obsolete RFC 850 form (long day name, `06-Nov-94`) and asctime only.
+ * A short day name with dashes or a two-digit year (`Wed, 01-Jan-20 00:00:00 GMT`), the cookie style
+ * `Thu, 01-Jan-1970 …`, a one-digit day: undefined. Used for `Expires` in `cacheControl` mode, where
+ * RFC 9111 §5.3 makes an invalid date mean "already expired" (a guess at a lenient form could make a
+ * response fresh that the origin meant to be stale).
+ *
+ * @param value - Header value.
+ * @param nowMs - Reference instant for the two-digit year of the RFC 850 form (see {@link parseHttpDate}).
+ * @returns Epoch milliseconds, or undefined when `value` is not a valid HTTP-date.
+ * @example
+ * parseHttpDateStrict('Sun, 06 Nov 1994 08:49:37 GMT'); // 784111777000
+ * parseHttpDateStrict('Sun, 06-Nov-94 08:49:37 GMT'); // undefined
+ */
+export function parseHttpDateStrict(value: string | undefined | null, nowMs?: number): number | undefined {
+  if (typeof value !== 'string' || value.length > MAX_INPUT_LENGTH) return undefined;
+  const text = value.trim();
+  if (STRICT_IMF_DATE.test(text) || STRICT_RFC850_DATE.test(text) || ASCTIME_DATE.test(text))
+    return parseHttpDate(text, nowMs);
+  return undefined;
+}
+
 /**
  * Formats an instant as an IMF-fixdate, the preferred HTTP-date format (RFC 9110 §5.6.7).
  *

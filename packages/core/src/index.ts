@@ -62,7 +62,7 @@ export {
   hasValidator,
   isEntryExpired,
 } from './entry.js';
-export { buildEntry, storedHeaders } from './entry-builder.js';
+export { buildEntry, connectionFields, isBodyDecoded, storedHeaders } from './entry-builder.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   ConstructionOnlyOptionError,
@@ -91,6 +91,7 @@ export {
 } from './expire-after.js';
 export type { FreshnessContext, ValidationReason } from './freshness.js';
 export {
+  forbidsUnvalidatedUse,
   isFreshImmutable,
   isTooOld,
   isUsable,
@@ -110,7 +111,7 @@ export {
   heuristicLifetimeMs,
   rfcNotStorable,
 } from './heuristic.js';
-export { formatHttpDate, parseHttpDate } from './http-date.js';
+export { formatHttpDate, parseHttpDate, parseHttpDateStrict } from './http-date.js';
 export type { KeyOptions, KeyRequest } from './key.js';
 export { CREDENTIAL_HEADERS, createKey, normalizeBody, normalizeHeaders, normalizeUrl } from './key.js';
 export type {
@@ -135,6 +136,8 @@ export {
   normalizeOptions,
   normalizeRequestOptions,
 } from './options.js';
+export type { ByteRange } from './range.js';
+export { ifRangeMatches, parseByteRange, rangeAnswer, sliceBody } from './range.js';
 export type {
   BypassReason,
   ForwardReason,
@@ -178,7 +181,7 @@ export {
 export type { SigningKey, SigningOptions } from './signing.js';
 export { signedSerializer, signingStage } from './signing.js';
 export type { NotStorableReason, Storability } from './storability.js';
-export { checkStorable, isMethodAllowed } from './storability.js';
+export { checkStorable, isMethodAllowed, statusAllowed } from './storability.js';
 export type { DeleteOptions, FilterOptions, StoreRecovery, StoreTicket, StoreView } from './store.js';
 export { HttpCache, STORE_RETRY_INITIAL_MS, STORE_RETRY_MAX_MS, StoreHealth } from './store.js';
 export type { StoreBounds } from './stores/bounded.js';

@@ -98,11 +98,18 @@ export interface SettingsOptions {
   urlsExpireAfter?: Record<string, ExpireAfter> | Map<string | RegExp, ExpireAfter>;
   /**
    * Use response `Cache-Control` / `Expires` headers for expiration, behaving as an RFC 9111 private cache.
-   * Request `Cache-Control` is always honoured.
+   * Request `Cache-Control` is always honoured. With `expireAfter` unset, a response with no explicit or
+   * heuristic freshness is stale on arrival (validated before reuse).
    * @default false
    */
   cacheControl?: boolean;
-  /** Only responses with these status codes are stored. @default [200] */
+  /**
+   * Only responses with these status codes are stored. Left unset with `cacheControl: true`, RFC 9111 §3
+   * alone decides (any final status with explicit freshness, `public`/`private`, or a heuristically
+   * cacheable status); set, it still limits what is stored.
+   * @default [200]
+   * @example { allowableCodes: [200, 404] }
+   */
   allowableCodes?: readonly number[];
   /** Only requests with these methods are read from or written to the cache. @default ['GET', 'HEAD'] */
   allowableMethods?: readonly string[];
@@ -262,6 +269,11 @@ export interface ParsedSettings {
    * default: in `cacheControl` mode, heuristic freshness (RFC 9111 §4.2.2) applies only when false.
    */
   expireAfterExplicit: boolean;
+  /**
+   * True when the user set `allowableCodes` rather than leaving the default: in `cacheControl` mode,
+   * RFC 9111 §3 alone decides which statuses are stored when false.
+   */
+  allowableCodesExplicit: boolean;
 }
 
 /** Per-request options after validation. @internal */
@@ -519,6 +531,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
       this.#values[name] = value;
     }
     parsed['expireAfterExplicit'] = options.expireAfter !== undefined;
+    parsed['allowableCodesExplicit'] = options.allowableCodes !== undefined;
     this.#parsed = parsed as unknown as ParsedSettings;
     this.#debug = debug;
     if (options.ignoredParameters !== undefined) this.#checkCredentials();
@@ -557,6 +570,7 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
     (this.#parsed as unknown as Record<string, unknown>)[PARSED_FIELD[name]] = parsed;
     this.#values[name] = actual;
     if (name === 'expireAfter') this.#parsed.expireAfterExplicit = value !== undefined;
+    if (name === 'allowableCodes') this.#parsed.allowableCodesExplicit = value !== undefined;
     if (name === 'ignoredParameters' && value !== undefined) this.#checkCredentials();
   }
 

@@ -17,7 +17,12 @@ export type ServedReason =
   /** A conditional request was answered `304 Not Modified`: the stored body was served. */
   | 'revalidated'
   /** Answered by an identical request already under way (coalescing). */
-  | 'collapsed';
+  | 'collapsed'
+  /**
+   * cacheControl mode: a `Range` request answered from the fresh stored complete `200` — a `206` with
+   * the requested bytes, or `416` when no byte is in range (RFC 9110 §14, RFC 9111 §4).
+   */
+  | 'range';
 
 /** Why a request went to the network although the cache handles it. */
 export type ForwardReason =

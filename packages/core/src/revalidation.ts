@@ -1,4 +1,5 @@
 import type { CacheEntry } from './entry.js';
+import { connectionFields } from './entry-builder.js';
 import { getHeader, type ResponseHeaders } from './headers.js';
 
 /**
@@ -16,8 +17,12 @@ export function conditionalHeaders(headers: Readonly<ResponseHeaders>): Record<s
   return out;
 }
 
-/** Header fields a 304 never replaces in the stored response (RFC 9111 §3.2, framing and hop-by-hop). */
+/**
+ * Header fields a 304 never replaces in the stored response (RFC 9111 §3.2, framing and hop-by-hop),
+ * besides those its `Connection` names (§3.1); and `Set-Cookie`, never stored (a deliberate safety choice).
+ */
 const NOT_UPDATED = new Set([
+  'set-cookie',
   'content-length',
   'content-encoding',
   'transfer-encoding',
@@ -42,8 +47,9 @@ export function mergeNotModified(
   receivedAt: number,
 ): CacheEntry {
   const headers: ResponseHeaders = { ...entry.headers };
+  const connection = connectionFields(notModifiedHeaders);
   for (const name of Object.keys(notModifiedHeaders)) {
-    if (NOT_UPDATED.has(name)) continue;
+    if (NOT_UPDATED.has(name) || connection.has(name)) continue;
     headers[name] = notModifiedHeaders[name]!;
   }
   return { ...entry, headers, expiresAt, requestedAt, receivedAt };

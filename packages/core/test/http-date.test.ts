@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { formatHttpDate, parseHttpDate } from '../src/http-date.js';
+import { formatHttpDate, parseHttpDate, parseHttpDateStrict } from '../src/http-date.js';
 
 const SUN_06_NOV_1994 = Date.UTC(1994, 10, 6, 8, 49, 37);
 
@@ -197,3 +197,21 @@ test('parseHttpDate never throws on near-miss dates', (t) => {
   );
   t.pass();
 });
+
+// parseHttpDateStrict: RFC 9110 §5.6.7's grammar only, for Expires in cacheControl mode (issue 16 point 2).
+const STRICT_ROWS: readonly [input: string, expected: number | undefined][] = [
+  ['Sun, 06 Nov 1994 08:49:37 GMT', 784111777000],
+  ['Sunday, 06-Nov-94 08:49:37 GMT', 784111777000],
+  ['Sun Nov  6 08:49:37 1994', 784111777000],
+  ['Sun, 06-Nov-94 08:49:37 GMT', undefined],
+  ['Sun, 06-Nov-1994 08:49:37 GMT', undefined],
+  ['Sun, 06 Nov 94 08:49:37 GMT', undefined],
+  ['Sun, 6 Nov 1994 08:49:37 GMT', undefined],
+  ['Sunday, 06 Nov 1994 08:49:37 GMT', undefined],
+  ['0', undefined],
+];
+for (const [input, expected] of STRICT_ROWS) {
+  test(`parseHttpDateStrict(${JSON.stringify(input)}) is ${String(expected)}`, (t) => {
+    t.is(parseHttpDateStrict(input), expected);
+  });
+}

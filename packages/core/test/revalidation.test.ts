@@ -66,7 +66,8 @@ test('mergeNotModified updates header fields from the 304', (t) => {
   t.is(merged.headers['date'], 'Sat, 21 Nov 2026 12:05:00 GMT');
   t.is(merged.headers['x-new'], 'added');
   t.is(merged.headers['x-old'], 'kept');
-  t.deepEqual(merged.headers['set-cookie'], ['c=3']);
+  // Set-Cookie is never stored (a deliberate safety choice): a 304 does not bring one in.
+  t.deepEqual(merged.headers['set-cookie'], ['a=1', 'b=2']);
 });
 
 const FRAMING_ROWS = ['content-length', 'content-encoding', 'transfer-encoding', 'connection'] as const;
@@ -122,8 +123,11 @@ const CHANGE_ROWS: readonly [
   ['same headers, expiration becomes never', {}, null, true],
   ['a changed header', { 'cache-control': 'max-age=120' }, T0 + 60_000, true],
   ['a new header', { 'x-new': '1' }, T0 + 60_000, true],
-  ['a changed set-cookie list', { 'set-cookie': ['a=1'] }, T0 + 60_000, true],
+  // Set-Cookie is never stored: a 304's cookie changes nothing.
+  ['a changed set-cookie list', { 'set-cookie': ['a=1'] }, T0 + 60_000, false],
   ['the same set-cookie list', { 'set-cookie': ['a=1', 'b=2'] }, T0 + 60_000, false],
+  // RFC 9111 §3.1 (issue 16 point 3): fields the 304's Connection names are not stored.
+  ['a field named in Connection', { connection: 'x-hop', 'x-hop': '1' }, T0 + 60_000, false],
 ];
 
 for (const [name, headers, expiresAt, expected] of CHANGE_ROWS) {

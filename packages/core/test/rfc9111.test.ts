@@ -2,6 +2,7 @@
 import test from 'ava';
 import { parseCacheControl } from '../src/cache-control.js';
 import { formatCacheStatus, ttlSeconds } from '../src/cache-status.js';
+import { decideAnswer, decideOnNetworkError } from '../src/decision.js';
 import type { CacheEntry } from '../src/entry.js';
 import { ageMs, computeExpiration, currentAgeMs, requestExpiration } from '../src/expiration.js';
 import type { ResponseHeaders } from '../src/headers.js';
@@ -10,6 +11,7 @@ import { formatHttpDate } from '../src/http-date.js';
 import { CacheSettings, type SettingsOptions } from '../src/options.js';
 import { headMatchesStored, notModifiedMatches } from '../src/revalidation.js';
 import { checkStorable } from '../src/storability.js';
+import { makeEntry } from './helpers/entry.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const SECOND = 1000;
@@ -46,10 +48,10 @@ const heuristicRows: readonly {
     expected: { expiresAt: NOW + 100 * SECOND, source: 'heuristic' },
   },
   {
-    name: '§4.2.2 403 is not heuristically cacheable: the session default',
+    name: '§4.2.2 403 is not heuristically cacheable: stale on arrival (issue 16 point 1)',
     status: 403,
     headers: { date: at(0), 'last-modified': at(-1000) },
-    expected: { expiresAt: null, source: 'session' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
   },
   {
     name: '§4.2.2 403 marked public may be given heuristic freshness',
@@ -86,20 +88,20 @@ const heuristicRows: readonly {
     expected: { expiresAt: NOW + 30 * SECOND, source: 'url-pattern' },
   },
   {
-    name: '§4.2.2 a Last-Modified after Date: no heuristic',
+    name: '§4.2.2 a Last-Modified after Date: no heuristic, stale on arrival',
     headers: { date: at(0), 'last-modified': at(100) },
-    expected: { expiresAt: null, source: 'session' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
   },
   {
-    name: '§4.2.2 an invalid Last-Modified: no heuristic',
+    name: '§4.2.2 an invalid Last-Modified: no heuristic, stale on arrival',
     headers: { date: at(0), 'last-modified': 'yesterday' },
-    expected: { expiresAt: null, source: 'session' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
   },
   {
     name: '§5.2.1.1 cacheControl mode: a request max-age is not an expiration',
     requestCacheControl: 'max-age=5',
     headers: {},
-    expected: { expiresAt: null, source: 'session' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
   },
   {
     name: '§4.2.1 two Expires lines (joined by the client): invalid, so stale',
@@ -119,7 +121,56 @@ const heuristicRows: readonly {
   {
     name: '§5.2.2.10 s-maxage is ignored (private cache)',
     headers: { 'cache-control': 's-maxage=600' },
-    expected: { expiresAt: null, source: 'session' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
+  },
+  // Issue 16 point 1: no explicit freshness, no heuristic, expireAfter unset → stale on arrival (§4.2).
+  {
+    name: '§4.2 no freshness information: stale on arrival',
+    headers: { date: at(0) },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
+  },
+  {
+    name: '§4.2 no freshness information, expireAfter set by the user: requests-cache fallback',
+    settings: { expireAfter: 60 },
+    headers: { date: at(0) },
+    expected: { expiresAt: NOW + 60 * SECOND, source: 'session' },
+  },
+  {
+    name: '§4.2 no freshness information, a URL pattern matches: requests-cache fallback',
+    settings: { urlsExpireAfter: { '*': 30 } },
+    headers: {},
+    expected: { expiresAt: NOW + 30 * SECOND, source: 'url-pattern' },
+  },
+  // Issue 16 point 2: invalid freshness gives none (§1.2.2, §4.2.1, §5.3).
+  {
+    name: '§1.2.2 max-age=-1 is invalid: no freshness, stale on arrival',
+    headers: { 'cache-control': 'max-age=-1' },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
+  },
+  {
+    name: "§1.2.2 max-age='3600' (single quotes) is invalid: stale on arrival",
+    headers: { 'cache-control': "max-age='3600'" },
+    expected: { expiresAt: NOW, source: 'no-freshness' },
+  },
+  {
+    name: '§5.3 Expires with a two-digit year and dashes: invalid, already expired',
+    headers: { date: at(0), expires: 'Wed, 01-Jan-70 00:00:00 GMT' },
+    expected: { expiresAt: NOW, source: 'expires' },
+  },
+  {
+    name: '§5.3 Expires with dashes and a four-digit year: invalid, already expired',
+    headers: { date: at(0), expires: at(600).replace(/ (\w{3}) (\d{4})/, '-$1-$2') },
+    expected: { expiresAt: NOW, source: 'expires' },
+  },
+  {
+    name: '§5.3 Expires with a two-digit year (spaces): invalid, already expired',
+    headers: { date: at(0), expires: at(600).replace(/ (\d{2})(\d{2}) /, ' $2 ') },
+    expected: { expiresAt: NOW, source: 'expires' },
+  },
+  {
+    name: '§5.3 Expires in the obsolete RFC 850 form (long day name) is valid',
+    headers: { date: 'Saturday, 21-Nov-26 12:00:00 GMT', expires: 'Saturday, 21-Nov-26 12:10:00 GMT' },
+    expected: { expiresAt: NOW + 600 * SECOND, source: 'expires' },
   },
 ];
 for (const row of heuristicRows) {
@@ -421,3 +472,66 @@ test('cacheStatus setting: true is reqcache, a token is its name, anything else 
   settings.expireAfter = 60;
   t.true(settings.parsed.expireAfterExplicit);
 });
+
+// §4.2.4 the origin unreachable or failing (issue 16 point 5): decideOnNetworkError and decideAnswer.
+const networkErrorRows: readonly {
+  name: string;
+  cacheControl: string;
+  expiresAt: number;
+  staleIfError?: boolean;
+  mode?: boolean;
+  expected: 'stale-if-error' | 'gateway-timeout' | 'throw';
+}[] = [
+  {
+    name: 'must-revalidate, stale: 504',
+    cacheControl: 'must-revalidate',
+    expiresAt: NOW - 1,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'no-cache, fresh: 504',
+    cacheControl: 'no-cache',
+    expiresAt: NOW + 60_000,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'no-cache beats the staleIfError setting',
+    cacheControl: 'no-cache',
+    expiresAt: NOW + 60_000,
+    staleIfError: true,
+    expected: 'gateway-timeout',
+  },
+  {
+    name: 'stale without directives, staleIfError: served stale',
+    cacheControl: '',
+    expiresAt: NOW - 1,
+    staleIfError: true,
+    expected: 'stale-if-error',
+  },
+  { name: 'stale without directives: the error', cacheControl: '', expiresAt: NOW - 1, expected: 'throw' },
+  {
+    name: 'the default mode never generates a 504',
+    cacheControl: 'must-revalidate',
+    expiresAt: NOW - 1,
+    mode: false,
+    expected: 'throw',
+  },
+];
+for (const row of networkErrorRows) {
+  test(`decideOnNetworkError: §4.2.4 ${row.name}`, (t) => {
+    const settings = new CacheSettings({
+      cacheControl: row.mode ?? true,
+      staleIfError: row.staleIfError ?? false,
+    }).parsed;
+    const stored = {
+      ...makeEntry({ expiresAt: row.expiresAt }),
+      headers: { 'cache-control': row.cacheControl },
+    };
+    const ctx = { settings, options: { refresh: false }, requestDirectives: {} } as Parameters<
+      typeof decideOnNetworkError
+    >[0];
+    t.is(decideOnNetworkError(ctx, stored, NOW), row.expected);
+    const answer = decideAnswer(ctx, stored, { status: 500, headers: {} }, NOW);
+    t.is(answer.action, row.expected === 'stale-if-error' ? 'stale-if-error' : 'offer');
+  });
+}

@@ -123,6 +123,37 @@ const ROWS: readonly Row[] = [
     responseCacheControl: 'no-store',
     expected: { store: false, reason: 'status-not-allowable' },
   },
+  // Issue 16 point 7: in cacheControl mode with allowableCodes unset, RFC 9111 §3 alone decides.
+  {
+    name: 'RFC mode, allowableCodes unset: 404 (heuristically cacheable) is stored',
+    settings: { cacheControl: true },
+    status: 404,
+    expected: { store: true },
+  },
+  {
+    name: 'RFC mode, allowableCodes unset: 500 with max-age is stored',
+    settings: { cacheControl: true },
+    status: 500,
+    responseCacheControl: 'max-age=60',
+    expected: { store: true },
+  },
+  {
+    name: 'RFC mode, allowableCodes unset: 500 without freshness is not',
+    settings: { cacheControl: true },
+    status: 500,
+    expected: { store: false, reason: 'no-explicit-freshness' },
+  },
+  {
+    name: 'RFC mode, allowableCodes set by the user still limits it',
+    settings: { cacheControl: true, allowableCodes: [200] },
+    status: 404,
+    expected: { store: false, reason: 'status-not-allowable' },
+  },
+  {
+    name: 'default mode: allowableCodes [200] decides (requests-cache)',
+    status: 404,
+    expected: { store: false, reason: 'status-not-allowable' },
+  },
 ];
 
 for (const row of ROWS) {

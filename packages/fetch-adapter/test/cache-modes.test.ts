@@ -83,6 +83,38 @@ test("cache: 'no-cache' without a validator: an unconditional request, stored", 
   t.is(server.lastRequest('/uuid')?.headers['cache-control'], 'no-cache');
 });
 
+// Issue 16 point 6: a fresh immutable response (RFC 8246) is still validated under fetch's no-cache
+// mode, and the origin sees what browsers send: Cache-Control: no-cache, never max-age=0.
+for (const etag of [true, false]) {
+  test(`cache: 'no-cache' on a fresh immutable response (cacheControl, ${etag ? 'with' : 'without'} an ETag): Cache-Control: no-cache reaches the origin`, async (t) => {
+    const { server, cached } = await setup(t, { cacheControl: true });
+    let count = 0;
+    server.route('GET', '/immutable', (req, res) => {
+      const headers: Record<string, string> = { 'cache-control': 'max-age=3600, immutable' };
+      if (etag) headers['etag'] = '"i1"';
+      if (etag && req.headers['if-none-match'] === '"i1"') {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      count++;
+      res.writeHead(200, { 'content-type': 'text/plain', ...headers });
+      res.end(`body ${count}`);
+    });
+    await (await cached(`${server.url}/immutable`)).text();
+    t.true(
+      (await cached(`${server.url}/immutable`, { headers: { 'cache-control': 'max-age=0' } })).fromCache,
+    );
+    const response = await cached(`${server.url}/immutable`, { cache: 'no-cache' });
+    t.is(server.hits('/immutable'), 2);
+    const sent = server.lastRequest('/immutable')?.headers;
+    t.is(sent?.['cache-control'], 'no-cache');
+    t.is(sent?.['if-none-match'], etag ? '"i1"' : undefined);
+    t.is(response.revalidated, etag);
+    t.is(await response.text(), etag ? 'body 1' : 'body 2');
+  });
+}
+
 test("cache: 'no-cache' with nothing stored: a normal miss, stored", async (t) => {
   const { server, cached } = await setup(t);
   const response = await cached(`${server.url}/get`, { cache: 'no-cache' });

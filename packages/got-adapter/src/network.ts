@@ -12,7 +12,6 @@ import {
   type CacheInfo,
   type NetworkResponse,
   type RedirectHop,
-  type ResponseHeaders,
   toResponseHeaders,
 } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
@@ -21,11 +20,7 @@ import { toBuffer } from './response.js';
 type RequestFunction = NonNullable<NormalizedOptions['request']>;
 
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
-export function networkResponse(
-  response: Response,
-  hops: readonly RedirectHop[],
-  options: NormalizedOptions,
-): NetworkResponse<Response> {
+export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
   return {
     status: response.statusCode,
     statusText: response.statusMessage ?? '',
@@ -33,7 +28,8 @@ export function networkResponse(
     url: response.url,
     redirects: hops,
     readBody: async () => toUint8Array(response.rawBody),
-    decoded: options.decompress,
+    // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
+    decoded: [],
     raw: response,
   };
 }
@@ -60,7 +56,7 @@ export async function sendWithGot(
   if (extraHeaders !== undefined) Object.assign(inner.headers, extraHeaders);
   const send = got as unknown as (url: undefined, init: undefined, defaults: Options) => Promise<Response>;
   const response = await send(undefined, undefined, inner);
-  return networkResponse(response, state.hops, inner as unknown as NormalizedOptions);
+  return networkResponse(response, state.hops);
 }
 
 /**
@@ -111,26 +107,10 @@ export function toUint8Array(body: Buffer | undefined): Uint8Array {
 }
 
 /**
- * The headers of a network response served again from its buffered body: framing fields dropped and,
- * when got decoded the body, `Content-Encoding` dropped and `Content-Length` made exact.
- */
-export function bodyHeaders(headers: ResponseHeaders, body: Uint8Array, decoded: boolean): ResponseHeaders {
-  const out: ResponseHeaders = { ...headers };
-  delete out['transfer-encoding'];
-  delete out['connection'];
-  delete out['keep-alive'];
-  if (decoded && out['content-encoding'] !== undefined) {
-    delete out['content-encoding'];
-    out['content-length'] = String(body.byteLength);
-  }
-  return out;
-}
-
-/**
  * Sends the request with the request function got would use, and answers got with its response,
  * while keeping a copy of the body's bytes — decoded as got decodes them — up to `limitBytes`:
- * `received` gets the response and a promise of that body (undefined when it was cut short, over the
- * limit, or in an encoding the plugin cannot decode). The response carries `info`'s cache fields.
+ * `received` gets the response and a promise of that body (undefined when it was cut short or its
+ * coding is corrupt; over the limit it is kept just past it, for core to see it is too large). The response carries `info`'s cache fields.
  */
 export async function sendTee(
   url: URL,
@@ -169,7 +149,7 @@ export async function sendTee(
   });
 }
 
-/** The body as got hands it to its caller: undone `Content-Encoding` (gzip, deflate, br); undefined for others. */
+/** The body as got hands it to its caller: gzip, deflate and br undone, other codings left as sent; undefined if corrupt. */
 function decodeBody(chunks: Buffer[], headers: IncomingMessage['headers']): Uint8Array | undefined {
   const raw = Buffer.concat(chunks);
   const encoding = headers['content-encoding']?.trim().toLowerCase();
@@ -187,7 +167,8 @@ function decodeBody(chunks: Buffer[], headers: IncomingMessage['headers']): Uint
       case 'br':
         return zlib.brotliDecompressSync(raw);
       default:
-        return undefined;
+        // A coding got does not decode either: stored as sent, with its header (core keeps it).
+        return raw;
     }
   } catch {
     return undefined;

@@ -25,6 +25,7 @@ import {
   ReqcacheError,
   type RequestCacheOptions,
   type ResponseHeaders,
+  storedHeaders,
   unhandledLookup,
 } from '@reqcache/core';
 import got, {
@@ -39,7 +40,6 @@ import got, {
   type Response,
 } from 'got';
 import {
-  bodyHeaders,
   networkResponse,
   networkResponseOf,
   sendManually,
@@ -314,7 +314,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       if (served.entry !== undefined) applyEntryUrl(response, served.entry, urlOf(options));
       return response;
     }
-    const network = networkResponse(response, state.hops, options);
+    const network = networkResponse(response, state.hops);
     const outcome = await engine.handleResponse(lookup, network, () =>
       sendWithGot(options, undefined, STATE, wrappedOf(options)),
     );
@@ -325,7 +325,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
           // Core sent the request again (a 304 that validated nothing): answer with that response.
           const again = outcome.response;
           const body = outcome.body ?? toUint8Array(again.raw.rawBody);
-          const headers = bodyHeaders(again.headers, body, again.decoded !== false);
+          const headers = storedHeaders(again.headers, body, again.decoded ?? true);
           becomeCached(
             response,
             { status: again.status, statusText: again.statusText, headers, body },
@@ -385,7 +385,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         const raw = outcome.response.raw as Response;
         body = outcome.body ?? toUint8Array(raw.rawBody);
         ({ status, statusText } = outcome.response);
-        headers = bodyHeaders(outcome.response.headers, body, outcome.response.decoded !== false);
+        headers = storedHeaders(outcome.response.headers, body, outcome.response.decoded ?? true);
       }
     }
     const { info } = outcome;

@@ -133,9 +133,36 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
         [61, false],
       ],
     },
+    // Issue 16 point 2: invalid freshness gives none, so the response is stale on arrival (it used to
+    // fall back to the never-expire session default and be reused).
     {
-      name: '§1.2.2 a negative max-age is invalid: ignored (the heuristic/session applies)',
+      name: '§1.2.2 a negative max-age is invalid: no freshness, not reused',
       headers: { 'cache-control': 'max-age=-1' },
+      checks: [[0, false]],
+    },
+    {
+      name: "§1.2.2 a single-quoted max-age ('3600') is invalid: not reused",
+      headers: { 'cache-control': "max-age='3600'" },
+      checks: [[0, false]],
+    },
+    {
+      name: '§5.3 an Expires with dashes and a two-digit year is invalid: already expired',
+      headers: { expires: 'Tue, 01-Jan-69 00:00:00 GMT' },
+      checks: [[0, false]],
+    },
+    {
+      name: '§5.3 an Expires with dashes (four-digit year) is invalid: already expired',
+      headers: { expires: 'Mon, 01-Jan-2063 00:00:00 GMT' },
+      checks: [[0, false]],
+    },
+    {
+      name: '§5.3 an Expires with a two-digit year is invalid: already expired',
+      headers: { expires: 'Mon, 01 Jan 63 00:00:00 GMT' },
+      checks: [[0, false]],
+    },
+    {
+      name: '§5.3 a valid far-future Expires is fresh',
+      headers: { expires: 'Mon, 01 Jan 2063 00:00:00 GMT' },
       checks: [[86_400, true]],
     },
     {
@@ -169,10 +196,26 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
         [21, false],
       ],
     },
+    // Issue 16 point 1: no explicit freshness, no heuristic and expireAfter unset → stale on arrival.
     {
-      name: 'no freshness information and no Last-Modified: the session default (never expire)',
+      name: '§4.2 no freshness information and no Last-Modified: stale on arrival, not reused',
+      headers: {},
+      checks: [[0, false]],
+    },
+    {
+      name: '§4.2 no freshness information, expireAfter set by the user: its fallback applies',
+      options: { expireAfter: -1 },
       headers: {},
       checks: [[86_400 * 365, true]],
+    },
+    {
+      name: '§4.2 no freshness information, a URL pattern matches: its fallback applies',
+      options: { urlsExpireAfter: { '*': 60 } },
+      headers: {},
+      checks: [
+        [59, true],
+        [61, false],
+      ],
     },
     {
       name: 'RFC 8246 immutable without max-age: never expires',
@@ -263,14 +306,24 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
   }
   const storing: readonly StoreRow[] = [
     {
-      name: '200 without freshness (heuristically cacheable)',
+      name: '200 without freshness, with Last-Modified (heuristically cacheable)',
       status: 200,
+      headers: { date: { at: 0 }, 'last-modified': { at: -1000 } },
       allowableCodes: [200],
       stored: true,
     },
     {
+      // Issue 16 point 1: stale on arrival, and without a validator it could never be used.
+      name: '200 without freshness or validator: stale on arrival, not stored',
+      status: 200,
+      allowableCodes: [200],
+      stored: false,
+      reason: 'expired-without-validator',
+    },
+    {
       name: '404 (heuristically cacheable) in allowableCodes',
       status: 404,
+      headers: { date: { at: 0 }, 'last-modified': { at: -1000 } },
       allowableCodes: [200, 404],
       stored: true,
     },
@@ -303,16 +356,16 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
       stored: true,
     },
     {
-      name: '403 marked public',
+      name: '403 marked public (heuristic freshness from Last-Modified)',
       status: 403,
-      headers: { 'cache-control': 'public' },
+      headers: { 'cache-control': 'public', date: { at: 0 }, 'last-modified': { at: -1000 } },
       allowableCodes: [403],
       stored: true,
     },
     {
       name: '403 marked private (a private cache stores it)',
       status: 403,
-      headers: { 'cache-control': 'private' },
+      headers: { 'cache-control': 'private, max-age=60' },
       allowableCodes: [403],
       stored: true,
     },
@@ -1065,7 +1118,8 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
         : 'redirect chains: the response is found under the original URL and the final URL (hops unknown to this adapter)',
     ),
     async (t) => {
-      const { server, send } = await setup(t, RFC);
+      // /get has no freshness: stale on arrival in RFC mode unless the user sets an expiration.
+      const { server, send } = await setup(t, { ...RFC, expireAfter: 600 });
       const first = await send('/redirect/3');
       t.is(first.status, 200);
       t.is(server.totalHits(), 4);
@@ -1122,7 +1176,8 @@ export function registerRfc9111Cases({ test, title, setup, redirectHops }: Suite
 
   // ---- coalescing ----------------------------------------------------------------------------------
   test(title('200 concurrent identical requests: the origin sees one'), async (t) => {
-    const { server, send } = await setup(t, RFC);
+    // /delay has no freshness: stale on arrival in RFC mode unless the user sets an expiration.
+    const { server, send } = await setup(t, { ...RFC, expireAfter: 600 });
     const responses = await Promise.all(Array.from({ length: 200 }, () => send('/delay/50')));
     t.is(server.hits('/delay/50'), 1);
     const body = responses[0]?.text();
