@@ -442,7 +442,7 @@ export function requestCacheDirectives(headers: Readonly<Record<string, string>>
   const cacheControl = headers['cache-control'];
   if (cacheControl !== undefined) return parseCacheControlShared(cacheControl);
   const pragma = headers['pragma'];
-  if (pragma !== undefined && pragma.toLowerCase().includes('no-cache')) return PRAGMA_NO_CACHE;
+  if (pragma?.toLowerCase().includes('no-cache')) return PRAGMA_NO_CACHE;
   return NO_DIRECTIVES;
 }
 

@@ -9,7 +9,7 @@ import { buildEntry } from './entry-builder.js';
 import { forwardParameter } from './reason.js';
 
 /** One request under way for a key, shared by the identical requests that join it. */
-export interface Flight<T> {
+export interface Flight {
   readonly key: string;
   /** How many requests joined (are waiting for) this one. */
   followers: number;
@@ -27,7 +27,7 @@ const RECENT_FLIGHTS = 64;
  * {@link RECENT_FLIGHTS} are kept.
  */
 export class Flights<T = Outcome<unknown> | undefined> {
-  readonly #inflight = new Map<string, { flight: Flight<T>; promise: Promise<T> }>();
+  readonly #inflight = new Map<string, { flight: Flight; promise: Promise<T> }>();
   readonly #landed = new Map<string, { sequence: number; value: T }>();
   /** Orders lookups and flight ends (not time: the clock may be a test's fake one). */
   #sequence = 0;
@@ -71,9 +71,9 @@ export class Flights<T = Outcome<unknown> | undefined> {
    * settles, or earlier through `flight.close()`). When it resolves with a value `shareable` accepts,
    * that value is remembered for lookups already under way.
    */
-  lead(key: string, work: (flight: Flight<T>) => Promise<T>, shareable: (value: T) => boolean): Promise<T> {
+  lead(key: string, work: (flight: Flight) => Promise<T>, shareable: (value: T) => boolean): Promise<T> {
     let open = true;
-    const flight: Flight<T> = {
+    const flight: Flight = {
       key,
       followers: 0,
       close: () => {
@@ -142,7 +142,7 @@ export function followOutcome(
 /** A leader's outcome, with its body read when requests joined it (each needs a copy of its own). */
 export async function withBody<R>(
   answer: Promise<Outcome<R> | undefined>,
-  flight: Pick<Flight<unknown>, 'followers' | 'close'>,
+  flight: Pick<Flight, 'followers' | 'close'>,
 ): Promise<Outcome<R> | undefined> {
   const outcome = await answer;
   // No follower can join once the flight is closed.

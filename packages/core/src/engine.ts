@@ -28,19 +28,15 @@ import {
   storedInfo,
 } from './contract.js';
 import {
-  bypassLookup,
   decideAnswer,
   decideBypass,
   decideEntry,
   decideLookup,
   decideStore,
-  explainLookup,
   invalidates,
-  requestContext,
   revalidatedEntry,
   SAFE_METHODS,
   skipsRead,
-  toLookup,
   updatesFromHead,
 } from './decision.js';
 import { type CacheEntry, describeResponse } from './entry.js';
@@ -50,6 +46,7 @@ import { retentionMs, withAge } from './freshness.js';
 import type { ResponseHeaders } from './headers.js';
 import type { KeyRequest } from './key.js';
 import { KeyMaker } from './key-memo.js';
+import { bypassLookup, explainLookup, requestContext, toLookup } from './lookup.js';
 import {
   type CacheOptions,
   type CacheSettings,
@@ -385,7 +382,7 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     const joined = this.joinFlight<R>(lookup);
     const shared = joined === undefined ? undefined : await joined;
     if (shared !== undefined) return shared;
-    const work = (flight: Flight<unknown>) => withBody(this.#send(lookup, send), flight);
+    const work = (flight: Flight) => withBody(this.#send(lookup, send), flight);
     return this.#flights.lead(lookup.ctx.key, work, isShareable) as Promise<Outcome<R>>;
   }
 

@@ -46,11 +46,8 @@ export {
   decideLookup,
   decideOnNetworkError,
   decideStore,
-  explainLookup,
   invalidates,
-  requestContext,
   skipsRead,
-  unhandledLookup,
 } from './decision.js';
 export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
@@ -114,6 +111,7 @@ export {
 export { formatHttpDate, parseHttpDate, parseHttpDateStrict } from './http-date.js';
 export type { KeyOptions, KeyRequest } from './key.js';
 export { CREDENTIAL_HEADERS, createKey, normalizeBody, normalizeHeaders, normalizeUrl } from './key.js';
+export { explainLookup, requestContext, unhandledLookup } from './lookup.js';
 export type {
   BackendName,
   CacheOptions,

@@ -6,7 +6,7 @@
  * Redaction keeps everything else exactly as given (no normalization, order kept) and returns its input
  * unchanged, as the same reference, when there is nothing to redact. Pure: no I/O.
  *
- * @see /work/shared/reference/requests-cache-behaviour.md §10
+ * @see requests-cache's `ignored_parameters` handling
  * @module
  */
 import {
