@@ -124,14 +124,16 @@ export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
 /** Errors the plugin threw, which its `beforeError` hook hands back to the caller unwrapped. */
 const ownErrors = new WeakSet<Error>();
 
-/** The plugin, built around an engine. @internal (use {@link gotCache}) */
-export function createPlugin(engine: CacheEngine): GotCachePlugin {
+/** The plugin's hooks and the translation behind them, around one engine. @internal */
+class GotCache {
+  constructor(readonly engine: CacheEngine) {}
+
   /**
    * A pass-through handler: it returns got's own promise untouched (so `.json()` & co. keep working) and
    * only notes when that promise settles, which ends a leader's flight whatever happens to the request
    * (success, error, retries exhausted, cancel).
    */
-  const handler: HandlerFunction = (options, next) => {
+  readonly handler: HandlerFunction = (options, next) => {
     const result = next(options);
     if (!options.isStream && isPromiseLike(result)) {
       (options.context as ContextRecord)[SETTLED] = Promise.resolve(result).then(noop, noop);
@@ -139,7 +141,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     return result;
   };
 
-  const beforeRequest: BeforeRequestHook = (options, { retryCount }) => {
+  readonly beforeRequest: BeforeRequestHook = (options, { retryCount }) => {
     const context = options.context as ContextRecord;
     let state = context[STATE] as RequestState | { hops: RedirectHop[] } | undefined;
     if (state !== undefined && !('kind' in state)) return;
@@ -160,14 +162,15 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       };
       context[STATE] = state;
     }
-    options.request = requestFunction(options, state, wrappedOf(options));
+    options.request = this.requestFunction(options, state, wrappedOf(options));
     // got drops the afterResponse hooks that follow one that retried (retryWithMergedOptions): the retried
     // response must still reach the cache, so the plugin's hook is put back.
-    if (!options.hooks.afterResponse.includes(afterResponse)) options.hooks.afterResponse.push(afterResponse);
+    if (!options.hooks.afterResponse.includes(this.afterResponse))
+      options.hooks.afterResponse.push(this.afterResponse);
   };
 
   /** got's request function for this request: the lookup, then a cached answer or got's own request. */
-  function requestFunction(
+  private requestFunction(
     options: NormalizedOptions,
     state: RequestState,
     wrapped: RequestFunction | undefined,
@@ -179,13 +182,13 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         state.redirectTo = undefined;
         return send();
       }
-      return serveOrSend(options, state, url, native, send);
+      return this.serveOrSend(options, state, url, native, send);
     }) as unknown as RequestFunction & { [WRAPS]?: RequestFunction | undefined };
     fn[WRAPS] = wrapped;
     return fn;
   }
 
-  async function serveOrSend(
+  private async serveOrSend(
     options: NormalizedOptions,
     state: RequestState,
     url: URL,
@@ -194,25 +197,25 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
   ): Promise<unknown> {
     const request = toCacheRequest(options);
     const own = (options.context as ContextRecord)['cache'] as RequestCacheOptions | undefined;
-    const requestOptions = parseRequestOptions(state.retry ? { ...own, forceRefresh: true } : own);
+    const requestOptions = this.parseRequestOptions(state.retry ? { ...own, forceRefresh: true } : own);
     let lookup =
       request === undefined
         ? unhandledLookup({ method: options.method, url: urlOf(options), headers: {} }, 'unkeyable-body')
-        : await engine.lookup(request, requestOptions);
+        : await this.engine.lookup(request, requestOptions);
     if (lookup.state === 'revalidate' && options.isStream && request) {
       // A stream's 304 would reach the caller: fetch in full, unconditionally (and store that).
-      lookup = await engine.lookup(request, Object.freeze({ ...requestOptions, forceRefresh: true }));
+      lookup = await this.engine.lookup(request, Object.freeze({ ...requestOptions, forceRefresh: true }));
     }
     // A stream ends with its body (stored below); a promise request when got's promise settles.
     let mayLead = options.isStream || (options.context as ContextRecord)[SETTLED] !== undefined;
     if (state.settle !== undefined) mayLead = false;
     else if ((lookup.state === 'miss' || lookup.state === 'revalidate') && request) {
-      const joined = engine.joinFlight(lookup);
+      const joined = this.engine.joinFlight(lookup);
       if (joined !== undefined) {
         const shared = await joined;
-        if (shared !== undefined) return serveOutcome(options, state, shared);
+        if (shared !== undefined) return this.serveOutcome(options, state, shared);
         // The request waited on got no answer: look again, and go to the network without leading.
-        lookup = await engine.lookup(request, requestOptions);
+        lookup = await this.engine.lookup(request, requestOptions);
         mayLead = false;
       }
     }
@@ -224,17 +227,19 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       case 'not-cached':
       case 'stale':
         // A stale entry is served now; the engine refreshes it in the background (one per key).
-        return serveOutcome(
+        return this.serveOutcome(
           options,
           state,
-          await engine.resume(lookup, (headers) => sendWithGot(options, headers, STATE, wrappedOf(options))),
+          await this.engine.resume(lookup, (headers) =>
+            sendWithGot(options, headers, STATE, wrappedOf(options)),
+          ),
         );
       case 'miss':
       case 'revalidate': {
         if (options.isStream && lookup.state === 'miss')
-          return sendStream(options, state, url, native, lookup, mayLead, send);
+          return this.sendStream(options, state, url, native, lookup, mayLead, send);
         if (mayLead) {
-          const settle = engine.leadFlight(lookup);
+          const settle = this.engine.leadFlight(lookup);
           state.settle = settle;
           // Whatever happens to the request (error, retries exhausted, cancel), its end ends the flight.
           void ((options.context as ContextRecord)[SETTLED] as Promise<void>).then(() => settle(undefined));
@@ -245,14 +250,14 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
           options.headers[name] = value;
           state.added[name] = value;
         }
-        if (decideOnNetworkError(lookup.ctx, lookup.entry, engine.clock()) === 'throw') return send();
+        if (decideOnNetworkError(lookup.ctx, lookup.entry, this.engine.clock()) === 'throw') return send();
         // The origin may be unreachable and core has an answer for that (stale-if-error, a 504): send
         // the request here, where its connection error can still become that answer.
         const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
         if (fn === undefined) return send();
         return sendManually(url, native, fn, options, () => {
-          const outcome = engine.networkErrorOutcome(lookup);
-          return outcome === undefined ? undefined : serveOutcome(options, state, outcome);
+          const outcome = this.engine.networkErrorOutcome(lookup);
+          return outcome === undefined ? undefined : this.serveOutcome(options, state, outcome);
         });
       }
     }
@@ -263,7 +268,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
    * (up to `maxEntryBytes`) and offers it to core once it is complete — stored, and shared with
    * identical requests that waited, like a promise request's.
    */
-  async function sendStream(
+  private async sendStream(
     options: NormalizedOptions,
     state: RequestState,
     url: URL,
@@ -274,23 +279,30 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
   ): Promise<unknown> {
     const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
     if (fn === undefined || options.body !== undefined) return send();
-    const settle = mayLead ? engine.leadFlight(lookup) : undefined;
-    const info = cacheInfo(lookup.reason, engine.clock());
+    const settle = mayLead ? this.engine.leadFlight(lookup) : undefined;
+    const info = cacheInfo(lookup.reason, this.engine.clock());
     try {
-      return await sendTee(url, native, fn, engine.settings.parsed.maxEntryBytes, info, (response, body) => {
-        const network = networkResponseOf(response, state.hops, urlOf(options), body);
-        void engine
-          .handleResponse(lookup, network)
-          .then(settle, () => settle?.(undefined))
-          .catch(() => {});
-      });
+      return await sendTee(
+        url,
+        native,
+        fn,
+        this.engine.settings.parsed.maxEntryBytes,
+        info,
+        (response, body) => {
+          const network = networkResponseOf(response, state.hops, urlOf(options), body);
+          void this.engine
+            .handleResponse(lookup, network)
+            .then(settle, () => settle?.(undefined))
+            .catch(() => {});
+        },
+      );
     } catch (error) {
       settle?.(undefined);
       throw error;
     }
   }
 
-  const beforeRedirect: BeforeRedirectHook = (updatedOptions, response) => {
+  readonly beforeRedirect: BeforeRedirectHook = (updatedOptions, response) => {
     const state = (updatedOptions.context as ContextRecord)[STATE] as
       | RequestState
       | { hops: RedirectHop[] }
@@ -300,7 +312,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     if ('kind' in state) state.redirectTo = urlOf(updatedOptions);
   };
 
-  const afterResponse: AfterResponseHook = async (response) => {
+  readonly afterResponse: AfterResponseHook = async (response) => {
     const options = response.request.options as unknown as NormalizedOptions;
     const state = (options.context as ContextRecord)[STATE] as
       | RequestState
@@ -315,7 +327,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
       return response;
     }
     const network = networkResponse(response, state.hops);
-    const outcome = await engine.handleResponse(lookup, network, () =>
+    const outcome = await this.engine.handleResponse(lookup, network, () =>
       sendWithGot(options, undefined, STATE, wrappedOf(options)),
     );
     const target = { method: options.method, url: urlOf(options) };
@@ -335,7 +347,11 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         }
         setCacheStatus(response, outcome.info.cacheStatus);
         const size = response.rawBody?.byteLength ?? 0;
-        decorate(response, outcome.info, engine.describe(outcome.info, target, response.statusCode, size));
+        decorate(
+          response,
+          outcome.info,
+          this.engine.describe(outcome.info, target, response.statusCode, size),
+        );
         // An error status may still be retried by got: the waiting requests wait for the final answer.
         if (response.ok) state.settle?.({ ...outcome, body: toUint8Array(response.rawBody) });
         return response;
@@ -345,7 +361,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
         const { entry, info } = outcome;
         becomeCached(response, entry, options, true);
         setCacheStatus(response, info.cacheStatus);
-        decorate(response, info, engine.describe(info, target, entry.status, entry.body.byteLength));
+        decorate(response, info, this.engine.describe(info, target, entry.status, entry.body.byteLength));
         state.settle?.(outcome);
         return response;
       }
@@ -354,14 +370,14 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     }
   };
 
-  const beforeError: BeforeErrorHook = (error) => {
+  readonly beforeError: BeforeErrorHook = (error) => {
     const cause = error.cause;
     if (cause instanceof Error && ownErrors.has(cause)) return cause;
     return error;
   };
 
   /** A response-like stream answering the request from the cache (got builds its response from it). */
-  function serveOutcome(
+  private serveOutcome(
     options: NormalizedOptions,
     state: RequestState,
     outcome: Outcome<unknown>,
@@ -396,7 +412,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     // The description is formatted only if read: it costs more than the rest of serving a hit.
     let description: string | undefined;
     const describe = (): string => {
-      description ??= engine.describe(info, { method: options.method, url }, status, body.byteLength);
+      description ??= this.engine.describe(info, { method: options.method, url }, status, body.byteLength);
       return description;
     };
     decorate(stream, info, describe);
@@ -406,7 +422,7 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     return stream;
   }
 
-  function parseRequestOptions(value: unknown) {
+  private parseRequestOptions(value: unknown) {
     try {
       return normalizeRequestOptions(value as RequestCacheOptions | undefined, 'context.cache');
     } catch (error) {
@@ -415,26 +431,36 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     }
   }
 
-  const explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
+  readonly explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
     const options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
     const request = toCacheRequest(options);
     if (request === undefined)
-      return engine.explain({ method: options.method, url: urlOf(options), headers: {} }, { disabled: true });
-    return engine.explain(request, parseRequestOptions((options.context as ContextRecord)['cache']));
+      return this.engine.explain(
+        { method: options.method, url: urlOf(options), headers: {} },
+        { disabled: true },
+      );
+    return this.engine.explain(
+      request,
+      this.parseRequestOptions((options.context as ContextRecord)['cache']),
+    );
   };
+}
 
+/** The plugin, built around an engine. @internal (use {@link gotCache}) */
+export function createPlugin(engine: CacheEngine): GotCachePlugin {
+  const cache = new GotCache(engine);
   const hooks: GotCacheHooks = {
-    beforeRequest: [beforeRequest],
-    beforeRedirect: [beforeRedirect],
-    afterResponse: [afterResponse],
-    beforeError: [beforeError],
+    beforeRequest: [cache.beforeRequest],
+    beforeRedirect: [cache.beforeRedirect],
+    afterResponse: [cache.afterResponse],
+    beforeError: [cache.beforeError],
   };
-  const plugin = { hooks, handlers: [handler] } as GotCachePlugin;
+  const plugin = { hooks, handlers: [cache.handler] } as GotCachePlugin;
   Object.defineProperties(plugin, {
     cache: { value: engine.cache, enumerable: false },
     settings: { value: engine.settings, enumerable: false },
     engine: { value: engine, enumerable: false },
-    explain: { value: explain, enumerable: false },
+    explain: { value: cache.explain, enumerable: false },
     disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), enumerable: false },
     close: { value: () => closeCache(engine), enumerable: false },
   });
