@@ -78,7 +78,11 @@ export async function sendManually(
   const request = sent;
   return new Promise((resolve, reject) => {
     const { timeout } = options;
-    const limitMs = timeout.request ?? timeout.response ?? timeout.socket;
+    // A little before got's own limit: got 16 also times the whole request, request function included,
+    // and its error would come first.
+    const gotLimitMs = timeout.request ?? timeout.response ?? timeout.socket;
+    const limitMs =
+      gotLimitMs === undefined ? undefined : Math.max(1, gotLimitMs - Math.min(100, gotLimitMs / 10));
     const timer =
       limitMs === undefined
         ? undefined

@@ -7,6 +7,8 @@
  * The plugin's own `beforeRequest` hook only installs that function.
  * @module
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import {
   type CacheEngine,
   type CacheEntry,
@@ -245,15 +247,18 @@ class GotCache {
           void ((options.context as ContextRecord)[SETTLED] as Promise<void>).then(() => settle(undefined));
         }
         if (lookup.state === 'miss') return send();
+        // The request about to be sent: got 14 passes options.headers itself, got 16 a copy of them.
+        const sent = native.headers !== undefined && !Array.isArray(native.headers) ? native.headers : {};
         for (const [name, value] of Object.entries(lookup.headers)) {
           if (options.headers[name] !== undefined) continue;
           options.headers[name] = value;
+          (sent as Record<string, string>)[name] = value;
           state.added[name] = value;
         }
         if (decideOnNetworkError(lookup.ctx, lookup.entry, this.engine.clock()) === 'throw') return send();
         // The origin may be unreachable and core has an answer for that (stale-if-error, a 504): send
         // the request here, where its connection error can still become that answer.
-        const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
+        const fn = wrappedOf(options) ?? defaultRequestFunction(options);
         if (fn === undefined) return send();
         return sendManually(url, native, fn, options, () => {
           const outcome = this.engine.networkErrorOutcome(lookup);
@@ -277,7 +282,7 @@ class GotCache {
     mayLead: boolean,
     send: () => ReturnType<RequestFunction> | undefined,
   ): Promise<unknown> {
-    const fn = wrappedOf(options) ?? options.getFallbackRequestFunction();
+    const fn = wrappedOf(options) ?? defaultRequestFunction(options);
     if (fn === undefined || options.body !== undefined) return send();
     const settle = mayLead ? this.engine.leadFlight(lookup) : undefined;
     const info = cacheInfo(lookup.reason, this.engine.clock());
@@ -465,6 +470,18 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
     close: { value: () => closeCache(engine), enumerable: false },
   });
   return plugin;
+}
+
+/**
+ * The request function got itself would use without a user's one: got 14's `getFallbackRequestFunction()`
+ * (http2 aware); got 16 has no such method, and then `https.request` / `http.request` by protocol.
+ */
+function defaultRequestFunction(options: NormalizedOptions): RequestFunction | undefined {
+  const fallback = (options as { getFallbackRequestFunction?: () => RequestFunction | undefined })
+    .getFallbackRequestFunction;
+  if (typeof fallback === 'function') return fallback.call(options);
+  if (options.http2) return undefined;
+  return (options.url?.protocol === 'https:' ? https.request : http.request) as unknown as RequestFunction;
 }
 
 /** The request function the plugin's wraps (the user's own, or undefined for got's default). */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { CancelError, type Response } from 'got';
+import type { Response } from 'got';
 import type { CachedGotResponse } from '../src/index.js';
 import { fastRetry, setup } from './helpers.js';
 
@@ -32,12 +32,14 @@ test('gzip: waiting requests get the decoded body without Content-Encoding', asy
 
 test('when the leader is cancelled the waiting requests go to the network themselves', async (t) => {
   const { client, server, url } = await setup(t);
-  const leader = client(url('/delay/200'));
+  // Cancelled through its signal: got 14 and got 16 both take one (got 16 has no promise.cancel()).
+  const abort = new AbortController();
+  const leader = client(url('/delay/200'), { signal: abort.signal });
   const followers = [client(url('/delay/200')), client(url('/delay/200'))];
   // Let the leader reach the origin, then cancel it.
   while (server.hits('/delay/200') === 0) await new Promise((resolve) => setImmediate(resolve));
-  leader.cancel();
-  await t.throwsAsync(leader, { instanceOf: CancelError });
+  abort.abort();
+  await t.throwsAsync(leader);
   const responses = await Promise.all(followers);
   for (const response of responses) t.is(response.statusCode, 200);
   t.true(server.hits('/delay/200') >= 2);

@@ -51,8 +51,9 @@ test('responseType and resolveBodyOnly work on hits', async (t) => {
   t.deepEqual(hit.body, miss.body);
   t.is(typeof hit.body, 'object');
   const buffer = await client(url('/json'), { responseType: 'buffer' });
-  t.true(Buffer.isBuffer(buffer.body));
-  t.deepEqual(JSON.parse(buffer.body.toString()), miss.body);
+  // A Buffer on got 14, a Uint8Array on got 16 (got's own responses too).
+  t.true(buffer.body instanceof Uint8Array);
+  t.deepEqual(JSON.parse(new TextDecoder().decode(buffer.body)), miss.body);
   const bodyOnly = await client(url('/json'), { responseType: 'json', resolveBodyOnly: true });
   t.deepEqual(bodyOnly, miss.body);
   t.is(server.hits('/json'), 1);

@@ -11,15 +11,5 @@ if (major < 22) {
   );
   process.exit(0);
 }
-if (!process.argv.includes('--pending')) {
-  console.log(
-    '@reqcache/got16-suite: the behaviour suite and stream tests run against got 16; ' +
-      'plugin.test.ts and coalescing.test.ts are pending (`pnpm test:pending`) until @reqcache/got and its tests handle ' +
-      "got 16: responseType 'buffer' bodies are Uint8Array, not Buffer; the response of a request retried " +
-      "by an afterResponse hook's retryWithMergedOptions no longer runs the afterResponse hooks before that " +
-      'hook (the plugin never sees it, so it is not stored); CancelError and promise.cancel() are gone (signal, AbortError)',
-  );
-}
-const files = process.argv.includes('--pending') ? ['--config', 'ava.pending.config.mjs'] : [];
-const ava = spawnSync('ava', files, { stdio: 'inherit' });
+const ava = spawnSync('ava', [], { stdio: 'inherit' });
 process.exit(ava.status ?? 1);

@@ -1,3 +1,0 @@
-import base from './ava.config.mjs';
-
-export default { ...base, files: ['pending/**/*.test.ts'] };
