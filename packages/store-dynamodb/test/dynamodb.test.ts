@@ -1,5 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { CacheEngine, dynamoTable, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, type CacheOptions, dynamoTable, type ReqcacheError } from '@reqcache/core';
 import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
@@ -10,10 +10,19 @@ import { dropDynamoTable, startDynamo } from './helpers.js';
 const dynamo = startDynamo();
 test.after.always(async () => (await dynamo).stop());
 
-async function openEngine(t: import('ava').ExecutionContext, cacheName = uniqueCacheName()) {
+async function openEngine(
+  t: import('ava').ExecutionContext,
+  cacheName = uniqueCacheName(),
+  extra: CacheOptions = {},
+) {
   const server = await dynamo;
   t.teardown(() => dropDynamoTable(server, cacheName));
-  const engine = new CacheEngine({ backend: 'dynamodb', cacheName, backendOptions: server.backendOptions });
+  const engine = new CacheEngine({
+    ...extra,
+    backend: 'dynamodb',
+    cacheName,
+    backendOptions: server.backendOptions,
+  });
   const errors: ReqcacheError[] = [];
   engine.on('error', (error) => errors.push(error));
   t.teardown(() => engine.cache.close());
@@ -22,9 +31,9 @@ async function openEngine(t: import('ava').ExecutionContext, cacheName = uniqueC
   return { engine, errors, client, cacheName };
 }
 
-test('dynamodb: cacheName is the table (created on demand), items hold key, value and expires (epoch s)', async (t) => {
+test('dynamodb: cacheName is the table (created on demand), items hold key, value and expires (epoch s) with storeTtl', async (t) => {
   const cacheName = `${uniqueCacheName()}:odd name`;
-  const { engine, errors, client } = await openEngine(t, cacheName);
+  const { engine, errors, client } = await openEngine(t, cacheName, { storeTtl: true });
   const table = dynamoTable(cacheName);
   t.is(table, cacheName.replace(/[: ]/g, '_'));
   t.is(dynamoTable('ab'), 'ab_');
