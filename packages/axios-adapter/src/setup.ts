@@ -9,7 +9,6 @@
 import {
   CacheEngine,
   type CacheOptions,
-  closeCache,
   type Explanation,
   generatedStatus,
   InvalidOptionError,
@@ -21,6 +20,7 @@ import {
   toResponseHeaders,
   unhandledLookup,
 } from '@reqcache/core';
+import { closeCache } from '@reqcache/core/internal';
 import axios, {
   type AxiosAdapter,
   AxiosHeaders,

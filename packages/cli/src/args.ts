@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseDurationMs } from '@reqcache/core';
+import { parseDurationMs } from '@reqcache/core/internal';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** The commands of `reqcache`. */

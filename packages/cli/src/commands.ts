@@ -1,14 +1,12 @@
 import {
   type CachedResponse,
   type CacheEngine,
-  compileUrlPatterns,
-  contentTypeOf,
-  matchUrlPattern,
   NEVER_EXPIRE,
   normalizeUrl,
   type RedirectHop,
   type ResponseHeaders,
 } from '@reqcache/core';
+import { compileUrlPatterns, contentTypeOf, matchUrlPattern } from '@reqcache/core/internal';
 import { CliError, EXIT, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { decodeUtf8, isTextBody } from './render.js';

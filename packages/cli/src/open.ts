@@ -6,8 +6,8 @@ import {
   isReqcacheError,
   type ReqcacheError,
   type SerializerName,
-  sqlitePath,
 } from '@reqcache/core';
+import { sqlitePath } from '@reqcache/core/internal';
 import { redactUrlPassword, type StoreArgs } from './args.js';
 import { CliError, EXIT } from './errors.js';
 

@@ -1,4 +1,5 @@
-import { contentTypeOf, type ResponseHeaders } from '@reqcache/core';
+import type { ResponseHeaders } from '@reqcache/core';
+import { contentTypeOf } from '@reqcache/core/internal';
 
 /** A column of {@link renderTable}. */
 export interface Column {

@@ -4,15 +4,8 @@
  * compression (`+gzip`, `+brotli`, `+zstd` where Node.js has it). The name is part of every cache key,
  * so caches written with different serializers never read each other's entries.
  */
-import {
-  entryStage,
-  gzipStage,
-  jsonStage,
-  SerializerPipeline,
-  type Stage,
-  signingStage,
-  utf8Stage,
-} from '@reqcache/core';
+import { gzipStage, SerializerPipeline, type Stage, signingStage } from '@reqcache/core';
+import { entryStage, jsonStage, utf8Stage } from '@reqcache/core/internal';
 import { withCache } from '@reqcache/fetch';
 import { startOrigin } from './origin.js';
 

@@ -4,13 +4,8 @@
  * Run: pnpm --filter @reqcache/examples measure:serializers
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type CacheEntry,
-  ENTRY_VERSION,
-  hasZstd,
-  type SerializerName,
-  serializerByName,
-} from '@reqcache/core';
+import { type CacheEntry, ENTRY_VERSION, type SerializerName, serializerByName } from '@reqcache/core';
+import { hasZstd } from '@reqcache/core/internal';
 import { Keyv } from 'keyv';
 
 function entry(contentType: string, body: Uint8Array): CacheEntry {

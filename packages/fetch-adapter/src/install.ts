@@ -3,7 +3,8 @@
  * one cache. Not safe to use from concurrent tasks that expect different states (as in requests-cache).
  * @module
  */
-import { type CacheOptions, createDebugLog, type HttpCache, InvalidOptionError } from '@reqcache/core';
+import { type CacheOptions, type HttpCache, InvalidOptionError } from '@reqcache/core';
+import { createDebugLog } from '@reqcache/core/internal';
 import type { CachedFetch, CachedRequestInit } from './types.js';
 import { withCache } from './with-cache.js';
 

@@ -9,8 +9,8 @@ import {
   generatedStatus,
   headerPairs,
   type ResponseHeaders,
-  redactUrl,
 } from '@reqcache/core';
+import { redactUrl } from '@reqcache/core/internal';
 import type { CachedFetchResponse, FetchResponseLike } from './types.js';
 
 /** Statuses whose responses have no body (the Fetch standard's null body statuses). */

@@ -6,9 +6,9 @@ import {
   type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
-  redactUrl,
   toResponseHeaders,
 } from '@reqcache/core';
+import { redactUrl } from '@reqcache/core/internal';
 import { checkCacheMode, optionsForMode } from './cache-mode.js';
 import { translateRequest, translateRequestSync } from './request.js';
 import {

@@ -14,8 +14,6 @@ import {
   type CacheEntry,
   type CacheInfo,
   type CacheSettings,
-  cacheInfo,
-  closeCache,
   decideOnNetworkError,
   type Explanation,
   generatedStatus,
@@ -30,6 +28,7 @@ import {
   storedHeaders,
   unhandledLookup,
 } from '@reqcache/core';
+import { cacheInfo, closeCache } from '@reqcache/core/internal';
 import got, {
   type AfterResponseHook,
   type BeforeErrorHook,

@@ -3,7 +3,7 @@
  * after each failed probe up to 30 s, one report per outage, one recovery, and a flapping store that
  * keeps backing off instead of starting over.
  */
-import { STORE_RETRY_INITIAL_MS, STORE_RETRY_MAX_MS, StoreHealth } from '@reqcache/core';
+import { STORE_RETRY_INITIAL_MS, STORE_RETRY_MAX_MS, StoreHealth } from '@reqcache/core/internal';
 import test from 'ava';
 
 function healthAt() {

@@ -18,11 +18,11 @@ import {
   parseCacheControl,
   parseExpireAfter,
   parseHttpDate,
-  redactUrl,
   toRequestHeaders,
   toResponseHeaders,
   UnknownOptionError,
 } from '@reqcache/core';
+import { redactUrl } from '@reqcache/core/internal';
 import test from 'ava';
 import fc from 'fast-check';
 

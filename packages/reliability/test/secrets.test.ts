@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { SuiteClient } from '@reqcache/behaviour-suite';
-import {
-  CacheEngine,
-  type CacheOptions,
-  mongoDatabase,
-  postgresTable,
-  type ReqcacheError,
-} from '@reqcache/core';
+import { CacheEngine, type CacheOptions, type ReqcacheError } from '@reqcache/core';
+import { mongoDatabase, postgresTable } from '@reqcache/core/internal';
 import { fetchThrough } from '@reqcache/store-suite';
 import { createTestServer, type TestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import {
   CacheEngine,
   type CacheOptions,
-  entryStage,
-  jsonStage,
   type ReqcacheError,
   SerializerPipeline,
   signedSerializer,
   signingStage,
 } from '@reqcache/core';
+import { entryStage, jsonStage } from '@reqcache/core/internal';
 import { fetchThrough } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';

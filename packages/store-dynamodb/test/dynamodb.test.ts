@@ -1,5 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { CacheEngine, type CacheOptions, dynamoTable, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, type CacheOptions, type ReqcacheError } from '@reqcache/core';
+import { dynamoTable } from '@reqcache/core/internal';
 import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';

@@ -1,4 +1,4 @@
-import { mongoDatabase } from '@reqcache/core';
+import { mongoDatabase } from '@reqcache/core/internal';
 import { registerBehaviourOnStore } from '@reqcache/store-suite';
 import test from 'ava';
 import { dropMongoDatabase, type MongoForTests, startMongo } from './helpers.js';

@@ -1,4 +1,5 @@
-import { CacheEngine, mongoDatabase, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, type ReqcacheError } from '@reqcache/core';
+import { mongoDatabase } from '@reqcache/core/internal';
 import { fetchThrough, makeEntry, uniqueCacheName } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';

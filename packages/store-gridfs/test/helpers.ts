@@ -1,5 +1,6 @@
 /** The MongoDB server of the store's tests: MONGODB_URL, or an in-process CongoDB. */
-import { CacheEngine, mongoDatabase } from '@reqcache/core';
+import { CacheEngine } from '@reqcache/core';
+import { mongoDatabase } from '@reqcache/core/internal';
 import { type MongoForTests, type StoreSuiteOptions, startMongo } from '@reqcache/store-suite';
 import type { TestFn } from 'ava';
 import { MongoClient } from 'mongodb';

@@ -4,7 +4,7 @@
  * @module
  */
 import { createServer } from 'node:net';
-import { dynamoTable } from '@reqcache/core';
+import { dynamoTable } from '@reqcache/core/internal';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {

@@ -1,13 +1,12 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import { CacheEngine, ReqcacheError } from '@reqcache/core';
 import {
   BACKEND_DEFAULTS,
-  CacheEngine,
   loadStore,
   mongoDatabase,
   postgresTable,
-  ReqcacheError,
   redisNamespace,
-} from '@reqcache/core';
+} from '@reqcache/core/internal';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
 import { MongoClient } from 'mongodb';

@@ -1,4 +1,4 @@
-import { mongoDatabase } from '@reqcache/core';
+import { mongoDatabase } from '@reqcache/core/internal';
 import test from 'ava';
 import { registerBehaviourOnStore } from '../src/index.js';
 import { dropMongoDatabase, type MongoForTests, startMongo } from './helpers/stores.js';

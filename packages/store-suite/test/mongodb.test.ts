@@ -1,4 +1,5 @@
-import { CacheEngine, mongoDatabase } from '@reqcache/core';
+import { CacheEngine } from '@reqcache/core';
+import { mongoDatabase } from '@reqcache/core/internal';
 import test from 'ava';
 import { registerStoreSuite } from '../src/index.js';
 import { dropMongoDatabase, startMongo } from './helpers/stores.js';

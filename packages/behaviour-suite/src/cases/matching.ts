@@ -1,5 +1,5 @@
 /** What is cached and under which key: codes, methods, bodies, ignored parameters, headers, Vary, filter, keyFn. */
-import { REDACTED } from '@reqcache/core';
+import { REDACTED } from '@reqcache/core/internal';
 import { bytes, collect, type SuiteContext, text } from '../harness.js';
 
 export function registerMatchingCases({ test, title, setup }: SuiteContext): void {

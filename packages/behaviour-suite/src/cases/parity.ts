@@ -7,9 +7,9 @@ import {
   ConstructionOnlyOptionError,
   DEFAULT_IGNORED_PARAMETERS,
   InvalidOptionError,
-  REDACTED,
   UnknownOptionError,
 } from '@reqcache/core';
+import { REDACTED } from '@reqcache/core/internal';
 import { collect, type SuiteContext } from '../harness.js';
 
 export function registerParityCases({ test, title, setup }: SuiteContext): void {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
-import { postgresTable } from '@reqcache/core';
+import { postgresTable } from '@reqcache/core/internal';
 import { type MongoForTests, startMongo, uniqueCacheName } from '@reqcache/store-suite';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';

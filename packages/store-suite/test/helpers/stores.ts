@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CacheEngine, type CacheOptions, postgresTable } from '@reqcache/core';
+import { CacheEngine, type CacheOptions } from '@reqcache/core';
+import { postgresTable } from '@reqcache/core/internal';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { MongoForTests } from '../../src/index.js';
