@@ -111,6 +111,14 @@ export type Send<R> = (
 /** Request options after validation, plus `revalidate` (Fetch's `no-cache` mode: validate any stored response). @internal */
 export type LookupOptions = ParsedRequestOptions & { revalidate?: boolean | undefined };
 
+/** Whether per-request options were already parsed into {@link LookupOptions}. @internal */
+export function isLookupOptions(value: unknown): value is LookupOptions {
+  return typeof value === 'object' && value !== null && Object.isFrozen(value) && 'forceRefresh' in value;
+}
+
+/** A lookup that goes to the network and may store what comes back: a miss or a revalidation. */
+export type ForwardLookup = Extract<Lookup, { state: 'miss' | 'revalidate' }>;
+
 /** Per-request state shared by the lookup and the response handling. */
 export interface RequestContext {
   request: CacheRequest;
@@ -251,6 +259,12 @@ export interface CacheStats {
   notStored: number;
   /** Failures reported (store, serializer, background revalidation). */
   errors: number;
+  /** `coalesce: 'store'`: times this process waited for another process holding a key's lease. */
+  coalescedWaits: number;
+  /** `coalesce: 'store'`: leases this process took after waiting without an answer (the holder died, stalled or stored nothing). */
+  leaseTakeovers: number;
+  /** `coalesce: 'store'`: requests sent alone because the leases failed or the wait ran out. */
+  leaseFallbacks: number;
   /** (hits + stale + revalidated) / (those + misses); 0 before the first lookup. */
   hitRatio: number;
 }
