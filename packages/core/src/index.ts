@@ -27,6 +27,7 @@ export type {
   CacheRequest,
   CacheStats,
   Explanation,
+  ForwardLookup,
   Lookup,
   LookupOptions,
   NetworkResponse,
@@ -112,9 +113,12 @@ export {
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export type { KeyOptions, KeyRequest } from './key.js';
 export { CREDENTIAL_HEADERS, createKey, normalizeBody, normalizeHeaders, normalizeUrl } from './key.js';
+export type { LeaseStore, StoreFlight } from './lease.js';
+export { waitLimitMs } from './lease.js';
 export type {
   BackendName,
   CacheOptions,
+  CoalesceMode,
   FilterResponse,
   KeyFunction,
   NormalizedOptions,
