@@ -234,6 +234,11 @@ export interface CacheEvents {
   background: [{ key: string; url: string; ok: boolean; status?: number; error?: ReqcacheError }];
   /** Stored responses removed after a successful unsafe request (RFC 9111 §4.4, `cacheControl` mode). */
   invalidated: [{ url: string; method: string; keys: string[] }];
+  /**
+   * A miss or revalidation was answered by another process's request (`coalesce: 'store'`): this process
+   * waited for the key's lease holder and served what it stored (`collapsed`, as in `Cache-Status`).
+   */
+  collapsed: [{ key: string; url: string }];
   /** A response was written to the store. */
   stored: [{ key: string; url: string; expires: Date | null }];
   /** A response from the network was not written, and why. */

@@ -87,12 +87,9 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   readonly #revalidating = new Map<string, Promise<void>>();
   readonly #reporter = new Reporter();
   readonly #keys: KeyMaker;
-  readonly #leases = new StoreLeases({
-    keyv: () => this.keyv,
+  readonly #leases = new StoreLeases(this, {
     relook: (ctx) => this.#lookup(ctx.request, ctx.options, true),
-    clock: () => this.clock(),
     count: (counter) => this.#reporter.count(counter),
-    report: (error) => this.report(error),
   });
 
   constructor(options: CacheOptions = {}) {

@@ -7,9 +7,9 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { Keyv } from 'keyv';
 import { withCacheStatus } from './cache-status.js';
 import { type Lookup, type Outcome, type RequestContext, storedInfo } from './contract.js';
+import type { CacheEngine } from './engine.js';
 import { ReqcacheError } from './errors.js';
 import { leaseStoreFor } from './lease-stores.js';
 import { forwardParameter } from './reason.js';
@@ -38,34 +38,47 @@ export interface LeaseContext {
   clock: () => number;
   count: (counter: LeaseCounter) => void;
   report: (error: ReqcacheError) => void;
+  /** Another process's answer is served (the `collapsed` event). */
+  collapsed: () => void;
 }
 
-/** What the engine gives its {@link StoreLeases}. */
+/** The engine, as its {@link StoreLeases} use it. */
+type LeaseEngine = Pick<CacheEngine, 'keyv' | 'clock' | 'report' | 'emit'>;
+
+/** What only the engine can do for its {@link StoreLeases}. */
 export interface LeaseHost {
-  keyv: () => Keyv;
-  /** Looks a request up again, quietly. */
+  /** Looks a request up again, quietly (no event, no counter). */
   relook: (ctx: RequestContext) => Promise<Lookup>;
-  clock: () => number;
   count: LeaseContext['count'];
-  report: LeaseContext['report'];
 }
 
 /** The engine's leases: the backend's {@link LeaseStore}, found on first use, and what its requests need of it. */
 export class StoreLeases {
   #store: LeaseStore | undefined | null = null;
+  readonly #engine: LeaseEngine;
   readonly #host: LeaseHost;
 
-  constructor(host: LeaseHost) {
+  constructor(engine: LeaseEngine, host: LeaseHost) {
+    this.#engine = engine;
     this.#host = host;
   }
 
   /** What {@link acrossProcesses} needs for a request, or undefined when it does not coalesce through the store. */
   context(ctx: RequestContext): LeaseContext | undefined {
     if (!usesLeases(ctx)) return undefined;
-    if (this.#store === null) this.#store = leaseStoreFor(this.#host.keyv());
+    const engine = this.#engine;
+    if (this.#store === null) this.#store = leaseStoreFor(engine.keyv);
     if (this.#store === undefined) return undefined;
-    const { relook, clock, count, report } = this.#host;
-    return { leases: this.#store, ctx, relook: () => relook(ctx), clock, count, report };
+    const { relook, count } = this.#host;
+    return {
+      leases: this.#store,
+      ctx,
+      relook: () => relook(ctx),
+      clock: engine.clock,
+      count,
+      report: (error) => engine.report(error),
+      collapsed: () => engine.emit('collapsed', { key: ctx.key, url: ctx.request.url }),
+    };
   }
 
   /**
@@ -192,6 +205,7 @@ async function answered<R>(lease: LeaseContext): Promise<StoreFlight<R> | undefi
   const { ctx } = lease;
   const info = storedInfo(lookup.key, lookup.entry, lease.clock(), 'collapsed');
   withCacheStatus(info, ctx.settings.cacheStatus, { fwd: forwardParameter(ctx.reason), collapsed: true });
+  lease.collapsed();
   return { kind: 'answered', outcome: { source: 'cache', entry: lookup.entry, info } };
 }
 

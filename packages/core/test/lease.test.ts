@@ -1,0 +1,202 @@
+/**
+ * `coalesce: 'store'` in one process: each engine has its own in-process flights, so two engines on one
+ * Redis (or Postgres) behave like two processes sharing it. The origin's hit counts say what was sent.
+ */
+import { createTestServer } from '@reqcache/test-server';
+import test, { type ExecutionContext } from 'ava';
+import { CacheEngine } from '../src/engine.js';
+import { InvalidOptionError } from '../src/errors.js';
+import { waitLimitMs } from '../src/lease.js';
+import type { CacheOptions } from '../src/options.js';
+import { send } from './helpers/engine.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const POSTGRES_URL = process.env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+let names = 0;
+function uniqueName(): string {
+  return `lease_test_${process.pid}_${Date.now()}_${names++}`;
+}
+
+/** Engines on one shared store, closed (and the store emptied) at the end of the test. */
+function enginesOn(t: ExecutionContext, count: number, options: CacheOptions): CacheEngine[] {
+  const engines = Array.from({ length: count }, () => new CacheEngine({ cacheStatus: true, ...options }));
+  t.teardown(async () => {
+    for (const engine of engines) await engine.settled();
+    await engines[0]?.cache.clear().catch(() => {});
+    for (const engine of engines) await engine.cache.close();
+  });
+  return engines;
+}
+
+function redisOptions(): CacheOptions {
+  return { backend: 'redis', cacheName: uniqueName(), backendOptions: { url: REDIS_URL } };
+}
+
+/** A route answering after `delayMs`, counted by the test server. */
+async function slowRoute(t: ExecutionContext, delayMs: number) {
+  const server = await createTestServer(t);
+  server.route('GET', '/slow', async (_req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`answer ${server.hits('/slow')}`);
+  });
+  return { server, url: `${server.url}/slow` };
+}
+
+test('coalesce: "store" on Redis: two engines (two processes) send one request', async (t) => {
+  const { server, url } = await slowRoute(t, 200);
+  const [a, b] = enginesOn(t, 2, { ...redisOptions(), coalesce: 'store' }) as [CacheEngine, CacheEngine];
+  const collapsed: string[] = [];
+  b.on('collapsed', ({ url }) => collapsed.push(url));
+  const [first, second] = await Promise.all([send(a, url), send(b, url)]);
+  t.is(server.hits('/slow'), 1);
+  t.is(second.text, first.text);
+  t.is(second.outcome.info.reason, 'collapsed');
+  t.is(second.outcome.info.cacheStatus, 'reqcache; fwd=miss; collapsed');
+  t.is(second.outcome.info.fromCache, true);
+  t.deepEqual(collapsed, [url]);
+  t.like(b.stats(), { coalescedWaits: 1, leaseTakeovers: 0, leaseFallbacks: 0 });
+  t.like(a.stats(), { coalescedWaits: 0, stored: 1 });
+});
+
+test('coalesce: "store" on Postgres: two engines send one request', async (t) => {
+  const { server, url } = await slowRoute(t, 200);
+  const options: CacheOptions = {
+    backend: 'postgres',
+    cacheName: uniqueName(),
+    backendOptions: { url: POSTGRES_URL },
+    coalesce: 'store',
+  };
+  const [a, b] = enginesOn(t, 2, options) as [CacheEngine, CacheEngine];
+  t.teardown(async () => {
+    const store = new CacheEngine({ ...options, coalesce: 'process' });
+    const query = (store.keyv.store as { query(sql: string): Promise<unknown> }).query;
+    await query.call(store.keyv.store, `DROP TABLE IF EXISTS "${options.cacheName}_leases"`);
+    await store.cache.close();
+  });
+  const [first, second] = await Promise.all([send(a, url), send(b, url)]);
+  t.is(server.hits('/slow'), 1);
+  t.is(second.text, first.text);
+  t.is(second.outcome.info.reason, 'collapsed');
+});
+
+test('coalesce: "process" (the default): two engines on one Redis each send their own', async (t) => {
+  const { server, url } = await slowRoute(t, 200);
+  const [a, b] = enginesOn(t, 2, redisOptions()) as [CacheEngine, CacheEngine];
+  t.is(a.settings.coalesce, 'process');
+  await Promise.all([send(a, url), send(a, url), send(b, url), send(b, url)]);
+  // One per engine: coalesced within each, not across.
+  t.is(server.hits('/slow'), 2);
+});
+
+test('coalesce: false sends every identical request', async (t) => {
+  const { server, url } = await slowRoute(t, 100);
+  const [engine] = enginesOn(t, 1, { backend: 'memory', coalesce: false }) as [CacheEngine];
+  await Promise.all([send(engine, url), send(engine, url), send(engine, url)]);
+  t.is(server.hits('/slow'), 3);
+  engine.settings.coalesce = 'process';
+  await engine.cache.clear();
+  await Promise.all([send(engine, url), send(engine, url), send(engine, url)]);
+  t.is(server.hits('/slow'), 4);
+});
+
+test('coalesce: "store" on a backend without leases (memory) coalesces within the process', async (t) => {
+  const { server, url } = await slowRoute(t, 100);
+  const [engine] = enginesOn(t, 1, { backend: 'memory', coalesce: 'store' }) as [CacheEngine];
+  await Promise.all([send(engine, url), send(engine, url), send(engine, url)]);
+  t.is(server.hits('/slow'), 1);
+  t.like(engine.stats(), { coalescedWaits: 0, leaseFallbacks: 0 });
+});
+
+test('a lease held past its wait limit: the waiter sends its own request after the limit', async (t) => {
+  const { server, url } = await slowRoute(t, 50);
+  const leaseMs = 300;
+  const [engine] = enginesOn(t, 1, { ...redisOptions(), coalesce: 'store', coalesceLeaseMs: leaseMs }) as [
+    CacheEngine,
+  ];
+  // A holder that never lets go (a lease outliving its time: a clock jump, a misbehaving peer).
+  const key = engine.createKey({ method: 'GET', url, headers: {} });
+  const store = engine.keyv.store as {
+    getClient(): Promise<{ sendCommand(args: string[]): Promise<unknown> }>;
+  };
+  const redis = await store.getClient();
+  const leaseName = `reqcache-lease:${engine.keyv.namespace ?? ''}:${key}`;
+  t.is(await redis.sendCommand(['SET', leaseName, 'someone else', 'PX', '10000']), 'OK');
+  t.teardown(() => redis.sendCommand(['DEL', leaseName]));
+  const startedAt = Date.now();
+  const { outcome } = await send(engine, url);
+  const elapsedMs = Date.now() - startedAt;
+  t.is(outcome.source, 'network');
+  t.is(server.hits('/slow'), 1);
+  t.true(elapsedMs >= leaseMs, `answered after ${elapsedMs} ms`);
+  t.true(elapsedMs < waitLimitMs(leaseMs) + 1000, `answered after ${elapsedMs} ms`);
+  t.like(engine.stats(), { coalescedWaits: 1, leaseFallbacks: 1 });
+});
+
+test('a lease store that fails never fails the request: it is sent alone and reported', async (t) => {
+  const { server, url } = await slowRoute(t, 20);
+  const [engine] = enginesOn(t, 1, {
+    backend: 'redis',
+    cacheName: uniqueName(),
+    // Nothing listens there: every store call, leases included, fails.
+    backendOptions: { url: 'redis://127.0.0.1:9' },
+    coalesce: 'store',
+  }) as [CacheEngine];
+  const errors: string[] = [];
+  engine.on('error', (error) => errors.push(error.code));
+  const { outcome, text } = await send(engine, url);
+  t.is(outcome.source, 'network');
+  t.is(text, 'answer 1');
+  t.is(server.hits('/slow'), 1);
+  t.like(engine.stats(), { leaseFallbacks: 1 });
+  t.true(errors.includes('ERR_CACHE_STORE'));
+});
+
+test('stale-while-revalidate under coalesce: "store": one background refresh across engines', async (t) => {
+  const { server, url } = await slowRoute(t, 300);
+  const options: CacheOptions = {
+    ...redisOptions(),
+    coalesce: 'store',
+    expireAfter: 1,
+    staleWhileRevalidate: true,
+  };
+  const [a, b, c] = enginesOn(t, 3, options) as [CacheEngine, CacheEngine, CacheEngine];
+  await send(a, url);
+  t.is(server.hits('/slow'), 1);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const served = await Promise.all([send(a, url), send(b, url), send(c, url)]);
+  t.deepEqual(
+    served.map(({ outcome }) => outcome.info.reason),
+    ['stale-while-revalidate', 'stale-while-revalidate', 'stale-while-revalidate'],
+  );
+  await Promise.all([a.settled(), b.settled(), c.settled()]);
+  t.is(server.hits('/slow'), 2);
+  t.is(a.stats().coalescedWaits + b.stats().coalescedWaits + c.stats().coalescedWaits, 2);
+});
+
+test('coalesce options are validated and can change at run time', (t) => {
+  t.throws(() => new CacheEngine({ backend: 'memory', coalesce: 'cluster' as never }), {
+    instanceOf: InvalidOptionError,
+    message: /"coalesce": "cluster" \(expected 'process', 'store' or false\)/,
+  });
+  t.throws(() => new CacheEngine({ backend: 'memory', coalesce: true as never }), {
+    instanceOf: InvalidOptionError,
+  });
+  t.throws(() => new CacheEngine({ backend: 'memory', coalesceLeaseMs: 0 }), {
+    instanceOf: InvalidOptionError,
+    message: /"coalesceLeaseMs"/,
+  });
+  const engine = new CacheEngine({ backend: 'memory' });
+  t.is(engine.settings.coalesce, 'process');
+  t.is(engine.settings.coalesceLeaseMs, 10_000);
+  engine.settings.coalesce = 'store';
+  t.is(engine.settings.coalesce, 'store');
+  t.throws(
+    () => {
+      engine.settings.coalesce = 'everywhere' as never;
+    },
+    { instanceOf: InvalidOptionError },
+  );
+  t.is(engine.settings.coalesce, 'store');
+});
