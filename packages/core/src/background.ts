@@ -11,7 +11,7 @@ import { type LeaseContext, refreshLease } from './lease.js';
 import { redactUrl } from './redact.js';
 
 /** The engine's part in a refresh: its answer handling, events and reports. */
-type RefreshHost = Pick<CacheEngine, 'handleResponse' | 'emit' | 'report' | 'settings'>;
+type RefreshHost = Pick<CacheEngine, 'handleResponse' | 'emit' | 'report' | 'settings' | 'cache'>;
 
 /**
  * Refreshes a stale stored response: sends its conditional request and hands the answer to
@@ -26,9 +26,11 @@ export async function revalidateInBackground<R>(
 ): Promise<void> {
   const { key } = lookup;
   const url = lookup.ctx.request.url;
+  // While the store is down (skipped), so are its leases: this process refreshes on its own.
+  const shared = lease !== undefined && !engine.cache.storeDown ? lease : undefined;
   const release =
-    lease === undefined ? undefined : await refreshLease(lease, lease.ctx.settings.coalesceLeaseMs);
-  if (lease !== undefined && release === undefined) return;
+    shared === undefined ? undefined : await refreshLease(shared, shared.ctx.settings.coalesceLeaseMs);
+  if (shared !== undefined && release === undefined) return;
   const revalidate: Lookup = { ...lookup, state: 'revalidate', reason: 'expired' };
   try {
     const response = await send(lookup.headers, false);

@@ -43,7 +43,7 @@ export interface LeaseContext {
 }
 
 /** The engine, as its {@link StoreLeases} use it. */
-type LeaseEngine = Pick<CacheEngine, 'keyv' | 'clock' | 'report' | 'emit'>;
+type LeaseEngine = Pick<CacheEngine, 'keyv' | 'cache' | 'clock' | 'report' | 'emit'>;
 
 /** What only the engine can do for its {@link StoreLeases}. */
 export interface LeaseHost {
@@ -89,6 +89,11 @@ export class StoreLeases {
   flight<R>(ctx: RequestContext): Promise<StoreFlight<R>> {
     const lease = this.context(ctx);
     if (lease === undefined) return Promise.resolve({ kind: 'own' });
+    if (this.#engine.cache.storeDown) {
+      // The store is skipped while down (see the store wrapper's backoff): so are its leases.
+      lease.count('leaseFallbacks');
+      return Promise.resolve({ kind: 'own' });
+    }
     return acrossProcesses<R>(lease, ctx.settings.coalesceLeaseMs);
   }
 }
