@@ -4,11 +4,13 @@
  */
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';
+import type { Lookup, RequestContext } from '../src/contract.js';
 import { CacheEngine } from '../src/engine.js';
 import { InvalidOptionError } from '../src/errors.js';
-import { waitLimitMs } from '../src/lease.js';
+import { acrossProcesses, type LeaseContext, type LeaseStore, waitLimitMs } from '../src/lease.js';
 import type { CacheOptions } from '../src/options.js';
 import { send } from './helpers/engine.js';
+import { makeEntry, T0 } from './helpers/entry.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const POSTGRES_URL = process.env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -206,4 +208,100 @@ test('coalesce options are validated and can change at run time', (t) => {
     { instanceOf: InvalidOptionError },
   );
   t.is(engine.settings.coalesce, 'store');
+});
+
+/** A fake lease store answering `acquire` from a script (true, false, or an error to throw). */
+function scriptedLeases(script: Array<boolean | Error>) {
+  const calls: string[] = [];
+  const leases: LeaseStore = {
+    async acquire(key) {
+      calls.push(`acquire ${key}`);
+      const next = script.shift() ?? false;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    async release(key) {
+      calls.push(`release ${key}`);
+    },
+  };
+  return { leases, calls };
+}
+
+/** The lease context of a miss of key `k`, whose relooks answer from `states` (then a miss). */
+function leaseContext(leases: LeaseStore, states: Array<'miss' | 'fresh'>) {
+  const ctx = {
+    key: 'k',
+    reason: 'miss',
+    settings: { cacheStatus: 'reqcache' },
+  } as unknown as RequestContext;
+  const counts: string[] = [];
+  const reported: string[] = [];
+  let collapsed = 0;
+  const lease: LeaseContext = {
+    leases,
+    ctx,
+    relook: async () =>
+      (states.shift() ?? 'miss') === 'fresh'
+        ? ({ state: 'fresh', key: 'k', entry: makeEntry(), reason: 'fresh', ctx } as Lookup)
+        : ({ state: 'miss', ctx, reason: 'miss' } as Lookup),
+    clock: () => T0,
+    count: (counter) => counts.push(counter),
+    report: (error) => reported.push(error.code),
+    collapsed: () => collapsed++,
+  };
+  return { lease, counts, reported, collapsed: () => collapsed };
+}
+
+test('acrossProcesses: an answer stored between the lookup and the lease is served, not fetched again', async (t) => {
+  const { leases, calls } = scriptedLeases([true]);
+  const { lease, counts, collapsed } = leaseContext(leases, ['fresh']);
+  const flight = await acrossProcesses(lease, 1000);
+  t.is(flight.kind, 'answered');
+  if (flight.kind === 'answered') {
+    t.is(flight.outcome.info.reason, 'collapsed');
+    t.is(flight.outcome.info.cacheStatus, 'reqcache; fwd=miss; collapsed');
+  }
+  t.deepEqual(calls, ['acquire k', 'release k']);
+  t.deepEqual(counts, []);
+  t.is(collapsed(), 1);
+});
+
+test('acrossProcesses: a waiter serves the answer that lands while it polls', async (t) => {
+  const { leases, calls } = scriptedLeases([false, false]);
+  const { lease, counts } = leaseContext(leases, ['miss', 'fresh']);
+  const flight = await acrossProcesses(lease, 1000);
+  t.is(flight.kind, 'answered');
+  t.deepEqual(calls, ['acquire k', 'acquire k']);
+  t.deepEqual(counts, ['coalescedWaits']);
+});
+
+test('acrossProcesses: a lease that lapses without an answer is taken over, and released after', async (t) => {
+  const { leases, calls } = scriptedLeases([false, false, true]);
+  const { lease, counts } = leaseContext(leases, ['miss', 'miss', 'miss']);
+  const flight = await acrossProcesses(lease, 1000);
+  t.is(flight.kind, 'lead');
+  t.deepEqual(counts, ['coalescedWaits', 'leaseTakeovers']);
+  if (flight.kind === 'lead') await flight.release();
+  t.deepEqual(calls, ['acquire k', 'acquire k', 'acquire k', 'release k']);
+});
+
+test('acrossProcesses: a lease error sends the request alone, counted and reported', async (t) => {
+  const { leases } = scriptedLeases([new Error('connection reset')]);
+  const { lease, counts, reported } = leaseContext(leases, []);
+  t.deepEqual(await acrossProcesses(lease, 1000), { kind: 'own' });
+  t.deepEqual(counts, ['leaseFallbacks']);
+  t.deepEqual(reported, ['ERR_CACHE_STORE']);
+});
+
+test('acrossProcesses: a lease store that does not answer is given up on after 2 s', async (t) => {
+  const leases: LeaseStore = {
+    acquire: () => new Promise<boolean>(() => {}),
+    release: async () => {},
+  };
+  const { lease, counts } = leaseContext(leases, []);
+  const startedAt = Date.now();
+  t.deepEqual(await acrossProcesses(lease, 1000), { kind: 'own' });
+  const elapsedMs = Date.now() - startedAt;
+  t.true(elapsedMs >= 1900 && elapsedMs < 3000, `gave up after ${elapsedMs} ms`);
+  t.deepEqual(counts, ['leaseFallbacks']);
 });
