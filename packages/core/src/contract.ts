@@ -22,6 +22,17 @@ export interface CacheRequest {
   /** Lower-case names, repeated fields joined with ", " (see `toRequestHeaders`). */
   headers: RequestHeaders;
   body?: Uint8Array | string | undefined;
+  /**
+   * The client's abort signal for this request (fetch `init.signal`, axios `config.signal`, got
+   * `signal`). Under `coalesce: 'store'`, a request waiting for another process's answer stops waiting
+   * when it aborts, and goes on as its client would (an aborted send rejects at once).
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * The client's timeout for this request (ms: axios `timeout`, got `timeout.request`). Under
+   * `coalesce: 'store'`, a request never waits longer than this for another process's answer.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** What the network answered, as an adapter hands it to the engine (the body is read only if needed). */

@@ -132,7 +132,13 @@ export async function acrossProcesses<R>(lease: LeaseContext, leaseMs: number): 
   const { leases, ctx } = lease;
   const key = leaseKey(ctx);
   const token = randomUUID();
-  const deadlineAt = Date.now() + waitLimitMs(leaseMs);
+  const { signal, timeoutMs } = ctx.request;
+  // Never longer than the lease allows, nor than the client's own timeout for the request.
+  const limitMs = Math.min(
+    waitLimitMs(leaseMs),
+    timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : Infinity,
+  );
+  const deadlineAt = Date.now() + limitMs;
   let waited = false;
   let pauseMs = FIRST_POLL_MS;
   try {
@@ -152,11 +158,11 @@ export async function acrossProcesses<R>(lease: LeaseContext, leaseMs: number): 
         lease.count('coalescedWaits');
       }
       const leftMs = deadlineAt - Date.now();
-      if (leftMs <= 0) {
+      if (leftMs <= 0 || signal?.aborted === true) {
         lease.count('leaseFallbacks');
         return { kind: 'own' };
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, leftMs)));
+      await pause(Math.min(pauseMs, leftMs), signal);
       pauseMs = Math.min(pauseMs * 2, MAX_POLL_MS);
       const landed = await answered<R>(lease);
       if (landed !== undefined) return landed;
@@ -225,6 +231,19 @@ async function release(
     // The lease lapses by itself: the others wait at most its time.
     lease.report(leaseError(lease.ctx, error));
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A lease operation, failing when the store does not answer within {@link LEASE_OP_TIMEOUT_MS}. */

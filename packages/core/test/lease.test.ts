@@ -9,7 +9,7 @@ import { CacheEngine } from '../src/engine.js';
 import { InvalidOptionError } from '../src/errors.js';
 import { acrossProcesses, type LeaseContext, type LeaseStore, waitLimitMs } from '../src/lease.js';
 import type { CacheOptions } from '../src/options.js';
-import { send } from './helpers/engine.js';
+import { cacheRequest, fetchSender, send } from './helpers/engine.js';
 import { makeEntry, T0 } from './helpers/entry.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -118,13 +118,8 @@ test('coalesce: "store" on a backend without leases (memory) coalesces within th
   t.like(engine.stats(), { coalescedWaits: 0, leaseFallbacks: 0 });
 });
 
-test('a lease held past its wait limit: the waiter sends its own request after the limit', async (t) => {
-  const { server, url } = await slowRoute(t, 50);
-  const leaseMs = 300;
-  const [engine] = enginesOn(t, 1, { ...redisOptions(), coalesce: 'store', coalesceLeaseMs: leaseMs }) as [
-    CacheEngine,
-  ];
-  // A holder that never lets go (a lease outliving its time: a clock jump, a misbehaving peer).
+/** Another holder's lease on `url`'s key that it never lets go (a clock jump, a misbehaving peer). */
+async function holdLease(t: ExecutionContext, engine: CacheEngine, url: string): Promise<void> {
   const key = engine.createKey({ method: 'GET', url, headers: {} });
   const store = engine.keyv.store as {
     getClient(): Promise<{ sendCommand(args: string[]): Promise<unknown> }>;
@@ -133,6 +128,46 @@ test('a lease held past its wait limit: the waiter sends its own request after t
   const leaseName = `reqcache-lease:${engine.keyv.namespace ?? ''}:${key}`;
   t.is(await redis.sendCommand(['SET', leaseName, 'someone else', 'PX', '10000']), 'OK');
   t.teardown(() => redis.sendCommand(['DEL', leaseName]));
+}
+
+test('a waiter stops waiting at its own timeout, or when its signal aborts, well before the lease time', async (t) => {
+  const { server, url } = await slowRoute(t, 20);
+  const [engine] = enginesOn(t, 1, { ...redisOptions(), coalesce: 'store', coalesceLeaseMs: 5000 }) as [
+    CacheEngine,
+  ];
+  await holdLease(t, engine, url);
+  const timed = Date.now();
+  const byTimeout = await engine.request(
+    { ...cacheRequest(url), timeoutMs: 300 },
+    undefined,
+    fetchSender(cacheRequest(url)),
+  );
+  const timeoutElapsedMs = Date.now() - timed;
+  t.is(byTimeout.source, 'network');
+  t.true(timeoutElapsedMs >= 280 && timeoutElapsedMs < 1500, `answered after ${timeoutElapsedMs} ms`);
+  await engine.cache.clear();
+  const aborted = Date.now();
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  const byAbort = await engine.request(
+    { ...cacheRequest(url), signal: controller.signal },
+    undefined,
+    fetchSender(cacheRequest(url)),
+  );
+  const abortElapsedMs = Date.now() - aborted;
+  t.is(byAbort.source, 'network');
+  t.true(abortElapsedMs >= 180 && abortElapsedMs < 1500, `answered after ${abortElapsedMs} ms`);
+  t.is(server.hits('/slow'), 2);
+  t.like(engine.stats(), { coalescedWaits: 2, leaseFallbacks: 2 });
+});
+
+test('a lease held past its wait limit: the waiter sends its own request after the limit', async (t) => {
+  const { server, url } = await slowRoute(t, 50);
+  const leaseMs = 300;
+  const [engine] = enginesOn(t, 1, { ...redisOptions(), coalesce: 'store', coalesceLeaseMs: leaseMs }) as [
+    CacheEngine,
+  ];
+  await holdLease(t, engine, url);
   const startedAt = Date.now();
   const { outcome } = await send(engine, url);
   const elapsedMs = Date.now() - startedAt;
@@ -232,6 +267,7 @@ function leaseContext(leases: LeaseStore, states: Array<'miss' | 'fresh'>) {
   const ctx = {
     key: 'k',
     reason: 'miss',
+    request: { method: 'GET', url: 'https://example.com/k', headers: {} },
     settings: { cacheStatus: 'reqcache' },
   } as unknown as RequestContext;
   const counts: string[] = [];
