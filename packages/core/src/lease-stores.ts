@@ -1,8 +1,9 @@
 /**
  * The leases of `coalesce: 'store'` on the backends shared across processes and hosts: Redis
- * (`SET key token NX PX`, released by a compare-and-delete script) and Postgres (a lease row per key
- * with its expiry, taken by `INSERT … ON CONFLICT … WHERE expired`, on the database's clock). Other
- * backends have none: `'store'` then coalesces within the process.
+ * (`SET key token NX PX`, released by a compare-and-delete script), Postgres (a lease row per key
+ * with its expiry, taken by `INSERT … ON CONFLICT … WHERE expired`, on the database's clock) and SQLite
+ * (the same lease row in the cache's own file, for the processes of one host). Other backends have
+ * none: `'store'` then coalesces within the process.
  * @module
  */
 import type { Keyv } from 'keyv';
@@ -25,18 +26,25 @@ interface PostgresStoreLike {
   opts: { schema?: string; table?: string };
 }
 
+/** The part of the SQLite store (`@reqcache/store-sqlite`) the SQLite leases use. */
+interface SqliteStoreLike {
+  query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
+  opts: { table?: string };
+}
+
 /** Deletes the lease only when the token still holds it (a lapsed lease may be someone else's now). */
 const REDIS_RELEASE =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
  * The leases of the store behind `keyv`, or undefined when it has none that other processes see
- * (memory, SQLite, filesystem, a custom store).
+ * (memory, filesystem, Mongo, a custom store).
  */
 export function leaseStoreFor(keyv: Keyv): LeaseStore | undefined {
   const store = keyv.store as unknown;
   if (isRedisStore(store)) return redisLeases(store, keyv.namespace);
   if (isPostgresStore(store)) return postgresLeases(store);
+  if (isSqliteStore(store)) return sqliteLeases(store);
   return undefined;
 }
 
@@ -56,6 +64,16 @@ function isPostgresStore(store: unknown): store is PostgresStoreLike {
     inherits(store, 'KeyvPostgres') &&
     typeof (store as PostgresStoreLike).query === 'function' &&
     typeof (store as PostgresStoreLike).opts?.table === 'string'
+  );
+}
+
+function isSqliteStore(store: unknown): store is SqliteStoreLike {
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    inherits(store, 'KeyvSqlite') &&
+    typeof (store as SqliteStoreLike).query === 'function' &&
+    typeof (store as SqliteStoreLike).opts?.table === 'string'
   );
 }
 
@@ -131,4 +149,45 @@ async function createLeaseTable(store: PostgresStoreLike, table: string): Promis
 
 function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function sqliteLeases(store: SqliteStoreLike): LeaseStore {
+  const table = quote(`${store.opts.table}_leases`);
+  let created: Promise<void> | undefined;
+  const ready = () => {
+    created ??= store
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+      )
+      .then(
+        () => {},
+        (error: unknown) => {
+          created = undefined;
+          throw error;
+        },
+      );
+    return created;
+  };
+  return {
+    async acquire(key, token, ttlMs) {
+      await ready();
+      // The processes sharing a SQLite file share a host, and so its clock.
+      const nowMs = Date.now();
+      const rows = await store.query(
+        `INSERT INTO ${table} (key, token, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+         WHERE ${table}.expires_at <= ?
+         RETURNING token`,
+        key,
+        token,
+        nowMs + ttlMs,
+        nowMs,
+      );
+      return rows.length === 1;
+    },
+    async release(key, token) {
+      await ready();
+      await store.query(`DELETE FROM ${table} WHERE key = ? AND token = ?`, key, token);
+    },
+  };
 }

@@ -176,9 +176,10 @@ export interface SettingsOptions {
   cacheStatus?: boolean | string;
   /**
    * How identical concurrent misses and revalidations share one network request: `'process'` within
-   * this process, `'store'` across every process and host sharing the backend (Redis, Postgres: one
+   * this process, `'store'` across every process and host sharing the backend (Redis, Postgres, SQLite: one
    * process takes a short lease on the key, the others wait for its stored answer), `false` not at all.
-   * On a backend without leases (memory, SQLite, a custom store) `'store'` acts as `'process'`.
+   * SQLite leases serve the processes of one host sharing the file. On a backend without leases
+   * (memory, filesystem, Mongo, a custom store) `'store'` acts as `'process'`.
    * @default 'process'
    * @example { backend: 'redis', coalesce: 'store' }
    * @see coalesceLeaseMs

@@ -2,6 +2,9 @@
  * `coalesce: 'store'` in one process: each engine has its own in-process flights, so two engines on one
  * Redis (or Postgres) behave like two processes sharing it. The origin's hit counts say what was sent.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';
 import type { Lookup, RequestContext } from '../src/contract.js';
@@ -84,6 +87,19 @@ test('coalesce: "store" on Postgres: two engines send one request', async (t) =>
     await query.call(store.keyv.store, `DROP TABLE IF EXISTS "${options.cacheName}_leases"`);
     await store.cache.close();
   });
+  const answers = await Promise.all([send(a, url), send(b, url)]);
+  t.is(server.hits('/slow'), 1);
+  t.is(answers[0].text, answers[1].text);
+  t.deepEqual(answers.map(({ outcome }) => outcome.info.reason).sort(), ['collapsed', 'miss']);
+});
+
+test('coalesce: "store" on SQLite: two engines on one file (two processes of a host) send one request', async (t) => {
+  const { server, url } = await slowRoute(t, 200);
+  const directory = mkdtempSync(join(tmpdir(), 'reqcache-lease-'));
+  const options: CacheOptions = { backend: 'sqlite', cacheName: join(directory, 'cache'), coalesce: 'store' };
+  // Registered first: it runs after the engines are closed.
+  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
+  const [a, b] = enginesOn(t, 2, options) as [CacheEngine, CacheEngine];
   const answers = await Promise.all([send(a, url), send(b, url)]);
   t.is(server.hits('/slow'), 1);
   t.is(answers[0].text, answers[1].text);

@@ -4,6 +4,9 @@
  * holder killed mid-request is taken over by one new request; a Redis cut mid-run fails no request.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CacheOptions } from '@reqcache/core';
@@ -109,6 +112,15 @@ function summed(results: CoalesceResult[]) {
 }
 
 const BACKENDS: Array<[string, (t: ExecutionContext) => CacheOptions]> = [
+  [
+    'sqlite',
+    (t) => {
+      // One file shared by the processes of one host (its own lease table, WAL and busy timeout).
+      const directory = mkdtempSync(join(tmpdir(), 'reqcache-coalesce-'));
+      t.teardown(() => rmSync(directory, { recursive: true, force: true }));
+      return { backend: 'sqlite', cacheName: join(directory, 'cache') };
+    },
+  ],
   [
     'redis',
     (t) => {
