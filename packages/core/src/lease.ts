@@ -147,7 +147,8 @@ export async function acrossProcesses<R>(lease: LeaseContext, leaseMs: number): 
         // The answer may have landed between this process's lookup and its lease: look once more.
         const again = await answered<R>(lease);
         if (again !== undefined) {
-          await bounded(leases.release(key, token));
+          // A failed release is only reported: the lease lapses by itself, and the answer stands.
+          await release(lease, key, token);
           return again;
         }
         if (waited) lease.count('leaseTakeovers');
