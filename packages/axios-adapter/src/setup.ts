@@ -9,6 +9,7 @@
 import {
   CacheEngine,
   type CacheOptions,
+  type CacheRequest,
   type Explanation,
   generatedStatus,
   InvalidOptionError,
@@ -208,7 +209,7 @@ async function handle(
     outcome =
       body === UNKEYABLE
         ? await engine.resume(unhandledLookup({ method, url, headers }, 'unkeyable-body'), sendFn)
-        : await engine.request({ method, url, headers, body }, requestOptions, sendFn);
+        : await engine.request({ method, url, headers, body, ...waitBounds(config) }, requestOptions, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);
   }
@@ -338,4 +339,11 @@ function finalUrl(request: unknown): string | undefined {
   const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
   const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
   return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/** The request's abort signal and timeout, which bound how long it waits for another process's answer. */
+function waitBounds(config: InternalAxiosRequestConfig): Pick<CacheRequest, 'signal' | 'timeoutMs'> {
+  const signal = config.signal instanceof AbortSignal ? config.signal : undefined;
+  const timeoutMs = config.timeout !== undefined && config.timeout > 0 ? config.timeout : undefined;
+  return { signal, timeoutMs };
 }

@@ -5,7 +5,8 @@
  * `--kinds=uncached,hit,miss,revalidate,peer,floor`, `--stores=memory,sqlite,redis`,
  * `--no-scale`, `--no-rows`, `--no-redis`, `--rounds=N`, `--batch=N`, `--scale=1000,100000`,
  * `--warm-ms=N` (untimed time each row runs alone first), `--warm=N` (untimed alternation rounds),
- * `--no-concurrency`, `--in-flight=N` (requests in flight in the concurrency rows, default 64).
+ * `--no-concurrency`, `--in-flight=N` (requests in flight in the concurrency rows, default 64),
+ * `--no-coalesce` (skips the cross-process row: 4 processes × 64 in flight on Redis, per `coalesce` mode).
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,9 +24,11 @@ import {
   type StoreName,
   tempDir,
 } from './clients.js';
+import { measureCoalescing } from './coalesce.js';
 import { type PayloadName, startOrigin } from './origin.js';
 import {
   type BenchResult,
+  type CoalesceRowResult,
   type ConcurrencyResult,
   evaluateTargets,
   type RowResult,
@@ -58,6 +61,8 @@ export interface BenchArgs {
   /** Requests in flight in the concurrency rows (0: none). */
   inFlight: number;
   concurrencyRounds: number;
+  /** Run time (ms) of each cross-process coalescing row (0: skipped). */
+  coalesceMs: number;
 }
 
 /** Parses the flags (unknown flags throw). */
@@ -85,6 +90,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     'warm-ms',
     'no-concurrency',
     'in-flight',
+    'no-coalesce',
   ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
   const quick = flags.has('quick');
@@ -108,6 +114,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     scaleRounds: quick ? 10 : 40,
     inFlight: flags.has('no-concurrency') ? 0 : Number(flags.get('in-flight') ?? 64),
     concurrencyRounds: quick ? 30 : 100,
+    coalesceMs: flags.has('no-coalesce') ? 0 : quick ? 3000 : 10_000,
   };
 }
 
@@ -241,6 +248,7 @@ async function main(): Promise<void> {
   const rowResults: RowResult[] = [];
   const scaleResults: ScaleResult[] = [];
   const concurrencyResults: ConcurrencyResult[] = [];
+  const coalesceResults: CoalesceRowResult[] = [];
   try {
     if (args.rows) {
       const rows: Row[] = [];
@@ -319,6 +327,13 @@ async function main(): Promise<void> {
       }
       for (const entry of clients) await entry.close();
     }
+    if (args.coalesceMs > 0 && stores.includes('redis')) {
+      coalesceResults.push(
+        ...(await measureCoalescing({ processes: 4, inFlight: 64, durationMs: args.coalesceMs, runId, log })),
+      );
+    } else if (args.coalesceMs > 0) {
+      notes.push('Coalescing rows skipped: they need Redis on 127.0.0.1:6379.');
+    }
     if (args.scale.length > 0) {
       const scaleRows: ScaleRow[] = [];
       for (const store of ['memory', 'sqlite'] as const) {
@@ -381,6 +396,7 @@ async function main(): Promise<void> {
     },
     rows: rowResults,
     concurrency: concurrencyResults,
+    coalesce: coalesceResults,
     scale: scaleResults,
     targets: evaluateTargets(rowResults, scaleResults),
   };

@@ -71,12 +71,25 @@ export interface RunMeta {
   notes: string[];
 }
 
+/** The cross-process coalescing row: what reached the origin per 1 000 client requests, per `coalesce` mode. */
+export interface CoalesceRowResult {
+  mode: 'process' | 'store';
+  processes: number;
+  inFlight: number;
+  clientRequests: number;
+  errors: number;
+  originRequests: number;
+  originPer1000: number;
+}
+
 /** The whole result. */
 export interface BenchResult {
   meta: RunMeta;
   rows: RowResult[];
   /** Absent in results written before the concurrency rows existed. */
   concurrency?: ConcurrencyResult[];
+  /** Absent in results written before the coalescing rows existed (or without Redis). */
+  coalesce?: CoalesceRowResult[];
   scale: ScaleResult[];
   targets: TargetResult[];
 }
@@ -206,6 +219,27 @@ export function toMarkdown(result: BenchResult): string {
           formatCount(row.hitsPerSecond),
           row.medianRoundMs.toFixed(2),
           row.originPerRequest.toFixed(2),
+        ]),
+      ),
+      '',
+    );
+  }
+  const coalesce = result.coalesce ?? [];
+  if (coalesce.length > 0) {
+    const first = coalesce[0]!;
+    out.push(
+      `#### Many processes, one cache: ${first.processes} processes × ${first.inFlight} in flight on one Redis (entries expiring every second)`,
+      '',
+    );
+    out.push(
+      markdownTable(
+        ['coalesce', 'client requests', 'origin requests', 'origin per 1 000', 'errors'],
+        coalesce.map((row) => [
+          `'${row.mode}'`,
+          formatCount(row.clientRequests),
+          formatCount(row.originRequests),
+          row.originPer1000.toFixed(1),
+          String(row.errors),
         ]),
       ),
       '',

@@ -119,3 +119,35 @@ test('parseArgs: defaults, --quick and unknown flags', (t) => {
   t.deepEqual(quick.scale, [1000, 100_000]);
   t.throws(() => parseArgs(['--fast']), { message: 'Unknown flag --fast' });
 });
+
+test('the coalescing row: run time per --quick / --no-coalesce, and its table in the report', (t) => {
+  t.is(parseArgs([]).coalesceMs, 10_000);
+  t.is(parseArgs(['--quick']).coalesceMs, 3000);
+  t.is(parseArgs(['--no-coalesce']).coalesceMs, 0);
+  const row = { processes: 4, inFlight: 64, errors: 0 };
+  const markdown = toMarkdown({
+    meta: {
+      node: 'v20',
+      cpu: 'cpu',
+      cores: 2,
+      platform: 'linux x64',
+      date: '2026-12-06T00:00:00Z',
+      quick: true,
+      rounds: 1,
+      warmRounds: 0,
+      batch: 1,
+      warmUrls: 1,
+      notes: [],
+    },
+    rows: [],
+    coalesce: [
+      { ...row, mode: 'process', clientRequests: 2000, originRequests: 40, originPer1000: 20 },
+      { ...row, mode: 'store', clientRequests: 2000, originRequests: 10, originPer1000: 5 },
+    ],
+    scale: [],
+    targets: [],
+  });
+  t.regex(markdown, /Many processes, one cache: 4 processes × 64 in flight/);
+  t.regex(markdown, /\| 'process' \| 2 000 \| 40 \| 20\.0 \| 0 \|/);
+  t.regex(markdown, /\| 'store' \| 2 000 \| 10 \| 5\.0 \| 0 \|/);
+});

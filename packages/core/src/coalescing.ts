@@ -126,8 +126,9 @@ export function followOutcome(
   ctx: Pick<RequestContext, 'settings' | 'method' | 'request' | 'requestedAt'>,
   nowMs: number,
 ): Outcome<unknown> {
-  const status =
-    outcome.info.cacheStatus === undefined ? undefined : `${outcome.info.cacheStatus}; collapsed`;
+  const current = outcome.info.cacheStatus;
+  // An answer from another process (`coalesce: 'store'`) already says `collapsed`.
+  const status = current === undefined || current.endsWith('; collapsed') ? current : `${current}; collapsed`;
   if (outcome.source !== 'network') {
     return status === undefined ? outcome : { ...outcome, info: { ...outcome.info, cacheStatus: status } };
   }

@@ -27,6 +27,17 @@ export interface CacheRequest {
   /** Lower-case names, repeated fields joined with ", " (see `toRequestHeaders`). */
   headers: RequestHeaders;
   body?: Uint8Array | string | undefined;
+  /**
+   * The client's abort signal for this request (fetch `init.signal`, axios `config.signal`, got
+   * `signal`). Under `coalesce: 'store'`, a request waiting for another process's answer stops waiting
+   * when it aborts, and goes on as its client would (an aborted send rejects at once).
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * The client's timeout for this request (ms: axios `timeout`, got `timeout.request`). Under
+   * `coalesce: 'store'`, a request never waits longer than this for another process's answer.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** What the network answered, as an adapter hands it to the engine (the body is read only if needed). */
@@ -124,6 +135,14 @@ export type Send<R> = (
 
 /** Request options after validation, plus `revalidate` (Fetch's `no-cache` mode: validate any stored response). @internal */
 export type LookupOptions = ParsedRequestOptions & { revalidate?: boolean | undefined };
+
+/** Whether per-request options were already parsed into {@link LookupOptions}. @internal */
+export function isLookupOptions(value: unknown): value is LookupOptions {
+  return typeof value === 'object' && value !== null && Object.isFrozen(value) && 'forceRefresh' in value;
+}
+
+/** A lookup that goes to the network and may store what comes back: a miss or a revalidation. */
+export type ForwardLookup = Extract<Lookup, { state: 'miss' | 'revalidate' }>;
 
 /** Per-request state shared by the lookup and the response handling. */
 export interface RequestContext {
@@ -240,6 +259,11 @@ export interface CacheEvents {
   background: [{ key: string; url: string; ok: boolean; status?: number; error?: ReqcacheError }];
   /** Stored responses removed after a successful unsafe request (RFC 9111 §4.4, `cacheControl` mode). */
   invalidated: [{ url: string; method: string; keys: string[] }];
+  /**
+   * A miss or revalidation was answered by another process's request (`coalesce: 'store'`): this process
+   * waited for the key's lease holder and served what it stored (`collapsed`, as in `Cache-Status`).
+   */
+  collapsed: [{ key: string; url: string }];
   /** A response was written to the store. */
   stored: [{ key: string; url: string; expires: Date | null }];
   /** A response from the network was not written, and why. */
@@ -265,6 +289,12 @@ export interface CacheStats {
   notStored: number;
   /** Failures reported (store, serializer, background revalidation). */
   errors: number;
+  /** `coalesce: 'store'`: times this process waited for another process holding a key's lease. */
+  coalescedWaits: number;
+  /** `coalesce: 'store'`: leases this process took after waiting without an answer (the holder died, stalled or stored nothing). */
+  leaseTakeovers: number;
+  /** `coalesce: 'store'`: requests sent alone because the leases failed or the wait ran out. */
+  leaseFallbacks: number;
   /** (hits + stale + revalidated) / (those + misses); 0 before the first lookup. */
   hitRatio: number;
 }

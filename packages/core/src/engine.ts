@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { Keyv } from 'keyv';
+import { revalidateInBackground } from './background.js';
 import { parseCacheControlShared } from './cache-control.js';
 import { cacheStatusFor, withCacheStatus } from './cache-status.js';
 import { type Flight, Flights, isShareable, joinFlight, leadFlight, withBody } from './coalescing.js';
@@ -17,6 +18,8 @@ import {
   type CacheStats,
   cacheInfo,
   type Explanation,
+  type ForwardLookup,
+  isLookupOptions,
   type Lookup,
   type LookupOptions,
   lookupOptions,
@@ -41,11 +44,12 @@ import {
 } from './decision.js';
 import { type CacheEntry, describeResponse } from './entry.js';
 import { aliasUrls, buildEntry, filterView } from './entry-builder.js';
-import { ReqcacheError } from './errors.js';
+import type { ReqcacheError } from './errors.js';
 import { retentionMs, withAge } from './freshness.js';
 import type { ResponseHeaders } from './headers.js';
 import type { KeyRequest } from './key.js';
 import { KeyMaker } from './key-memo.js';
+import { type StoreFlight, StoreLeases } from './lease.js';
 import { bypassLookup, explainLookup, requestContext, toLookup } from './lookup.js';
 import {
   type CacheOptions,
@@ -84,6 +88,10 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   /** Set inside {@link CacheEngine.disabled} scopes. */
   readonly #scope = new AsyncLocalStorage<'disabled'>();
   readonly #keys: KeyMaker;
+  readonly #leases = new StoreLeases(this, {
+    relook: (ctx) => this.#lookup(ctx.request, ctx.options, true),
+    count: (counter) => this.#reporter.count(counter),
+  });
 
   constructor(options: CacheOptions = {}) {
     super();
@@ -374,22 +382,33 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   }
 
   /** A miss or revalidation: joins an identical request under way, or sends and lets others join. */
-  async #shared<R>(
-    lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>,
-    send: Send<R>,
-  ): Promise<Outcome<R>> {
+  async #shared<R>(lookup: ForwardLookup, send: Send<R>): Promise<Outcome<R>> {
+    if (lookup.ctx.settings.coalesce === false) return this.#sendAcross(lookup, send);
     // Joining or leading without an await in between: identical requests never both lead.
     const joined = this.joinFlight<R>(lookup);
     const shared = joined === undefined ? undefined : await joined;
     if (shared !== undefined) return shared;
-    const work = (flight: Flight) => withBody(this.#send(lookup, send), flight);
+    const work = (flight: Flight) => withBody(this.#sendAcross(lookup, send), flight);
     return this.#flights.lead(lookup.ctx.key, work, isShareable) as Promise<Outcome<R>>;
   }
 
-  async #send<R>(
-    lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>,
-    send: Send<R>,
-  ): Promise<Outcome<R>> {
+  /** Sends, unless (`coalesce: 'store'`) another process holding the key's lease stores the answer first. */
+  async #sendAcross<R>(lookup: ForwardLookup, send: Send<R>): Promise<Outcome<R>> {
+    const across = await this.storeFlight<R>(lookup);
+    if (across.kind === 'answered') return across.outcome;
+    try {
+      return await this.#send(lookup, send);
+    } finally {
+      if (across.kind === 'lead') await across.release();
+    }
+  }
+
+  /** For hook-style clients (got) too: see {@link StoreLeases.flight} in `lease.ts`. Never throws. */
+  storeFlight<R>(lookup: ForwardLookup): Promise<StoreFlight<R>> {
+    return this.#leases.flight<R>(lookup.ctx);
+  }
+
+  async #send<R>(lookup: ForwardLookup, send: Send<R>): Promise<Outcome<R>> {
     try {
       const response = await send(lookup.state === 'revalidate' ? lookup.headers : undefined, false);
       return await this.handleResponse(lookup, response, () => send(undefined, false));
@@ -413,38 +432,22 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
   }
 
   /** For hook-style clients (got): see {@link joinFlight} in `coalescing.ts`. */
-  joinFlight<R>(lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>) {
+  joinFlight<R>(lookup: ForwardLookup) {
+    if (lookup.ctx.settings.coalesce === false) return undefined;
     return joinFlight<R>(this.#flights, lookup.ctx, this.clock);
   }
 
   /** For hook-style clients (got): see {@link leadFlight} in `coalescing.ts`. */
-  leadFlight(lookup: Extract<Lookup, { state: 'miss' | 'revalidate' }>) {
+  leadFlight(lookup: ForwardLookup) {
+    if (lookup.ctx.settings.coalesce === false) return () => {};
     return leadFlight(this.#flights, lookup.ctx.key);
   }
 
   #revalidateInBackground<R>(lookup: Extract<Lookup, { state: 'stale' }>, send: Send<R>): void {
-    const key = lookup.key;
-    if (this.#revalidating.has(key)) return;
-    const revalidate: Lookup = { ...lookup, state: 'revalidate', reason: 'expired' };
-    const url = lookup.ctx.request.url;
-    const work = (async () => {
-      try {
-        const response = await send(lookup.headers, false);
-        const outcome = await this.handleResponse(revalidate, response, () => send(undefined, false));
-        if (outcome.source === 'network' && outcome.body === undefined) outcome.response.discard?.();
-        this.emit('background', { key, url, ok: true, status: response.status });
-      } catch (error) {
-        const where = redactUrl(url, this.settings.parsed.ignoredParameters);
-        const failure = new ReqcacheError('ERR_REVALIDATION', `Background revalidation of ${where} failed`, {
-          cause: error,
-          key,
-        });
-        this.report(failure);
-        this.emit('background', { key, url, ok: false, error: failure });
-      }
-    })();
-    this.#revalidating.set(key, work);
-    void work.finally(() => this.#revalidating.delete(key));
+    if (this.#revalidating.has(lookup.key)) return;
+    const work = revalidateInBackground(this, lookup, send, this.#leases.context(lookup.ctx));
+    this.#revalidating.set(lookup.key, work);
+    void work.finally(() => this.#revalidating.delete(lookup.key));
   }
 
   /**

@@ -14,6 +14,7 @@ export type {
   CacheRequest,
   CacheStats,
   Explanation,
+  ForwardLookup,
   Lookup,
   LookupOptions,
   NetworkResponse,
@@ -74,10 +75,13 @@ export { heuristicLifetimeMs, rfcNotStorable } from './heuristic.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export type { KeyRequest } from './key.js';
 export { createKey, normalizeUrl } from './key.js';
+export type { LeaseStore, StoreFlight } from './lease.js';
+export { waitLimitMs } from './lease.js';
 export { explainLookup, requestContext, unhandledLookup } from './lookup.js';
 export type {
   BackendName,
   CacheOptions,
+  CoalesceMode,
   FilterResponse,
   KeyFunction,
   ParsedRequestOptions,

@@ -181,7 +181,30 @@ export interface SettingsOptions {
    * @example { cacheStatus: true } // or { cacheStatus: 'api-cache' }
    */
   cacheStatus?: boolean | string;
+  /**
+   * How identical concurrent misses and revalidations share one network request: `'process'` within
+   * this process, `'store'` across every process and host sharing the backend (Redis, Postgres, SQLite: one
+   * process takes a short lease on the key, the others wait for its stored answer), `false` not at all.
+   * SQLite leases serve the processes of one host sharing the file. On a backend without leases
+   * (memory, filesystem, Mongo, a custom store) `'store'` acts as `'process'`.
+   * @default 'process'
+   * @example { backend: 'redis', coalesce: 'store' }
+   * @see coalesceLeaseMs
+   */
+  coalesce?: CoalesceMode;
+  /**
+   * With `coalesce: 'store'`, how long (ms) a process holds the lease on a key while it sends the
+   * request: a holder that dies or stalls loses it after this time and another process takes over. A
+   * waiting process waits at most this long plus a margin, then sends its own request. Keep it above
+   * the origin's usual response time.
+   * @default 10000
+   * @example { coalesce: 'store', coalesceLeaseMs: 3000 }
+   */
+  coalesceLeaseMs?: number;
 }
+
+/** How identical concurrent requests share one network request (see `coalesce`). */
+export type CoalesceMode = 'process' | 'store' | false;
 
 /** Everything a cached client takes: one object, the same names in every adapter. */
 export interface CacheOptions extends SettingsOptions {
@@ -264,6 +287,8 @@ export interface ParsedSettings {
   storeTtlMs: number | undefined;
   /** The name to put in `Cache-Status`, or undefined when the header is off. */
   cacheStatus: string | undefined;
+  coalesce: CoalesceMode;
+  coalesceLeaseMs: number;
   /**
    * True when the user set `expireAfter` (at construction or at run time) rather than leaving the
    * default: in `cacheControl` mode, heuristic freshness (RFC 9111 §4.2.2) applies only when false.
@@ -306,6 +331,8 @@ const SETTING_NAMES = [
   'maxEntryBytes',
   'storeTtl',
   'cacheStatus',
+  'coalesce',
+  'coalesceLeaseMs',
 ] as const satisfies readonly (keyof SettingsOptions)[];
 
 /** Options fixed when the cache is created: `.settings` refuses them with {@link ConstructionOnlyOptionError}. */
@@ -352,6 +379,8 @@ const SETTING_DEFAULTS: Required<{ [K in SettingName]: SettingsOptions[K] }> = {
   maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
   storeTtl: false,
   cacheStatus: false,
+  coalesce: 'process',
+  coalesceLeaseMs: 10_000,
 };
 
 /** The `Cache-Status` name when the header is on: `true` is `reqcache`. */
@@ -470,6 +499,14 @@ function parseSetting<K extends SettingName>(name: K, value: unknown): unknown {
       if (typeof value !== 'string' || !TOKEN.test(value))
         throw new InvalidOptionError(name, value, 'true, false or a cache name (a token such as "my-cache")');
       return value;
+    case 'coalesce':
+      if (value !== 'process' && value !== 'store' && value !== false)
+        throw new InvalidOptionError(name, value, "'process', 'store' or false");
+      return value;
+    case 'coalesceLeaseMs':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+        throw new InvalidOptionError(name, value, 'a positive whole number of milliseconds');
+      return value;
     default:
       return checkBoolean(name, value);
   }
@@ -496,6 +533,8 @@ const PARSED_FIELD: Record<SettingName, keyof ParsedSettings> = {
   maxEntryBytes: 'maxEntryBytes',
   storeTtl: 'storeTtlMs',
   cacheStatus: 'cacheStatus',
+  coalesce: 'coalesce',
+  coalesceLeaseMs: 'coalesceLeaseMs',
 };
 
 /**
@@ -695,6 +734,18 @@ export class CacheSettings implements Required<Omit<SettingsOptions, 'filter' | 
   }
   set cacheStatus(value: boolean | string) {
     this.#set('cacheStatus', value);
+  }
+  get coalesce(): CoalesceMode {
+    return this.#parsed.coalesce;
+  }
+  set coalesce(value: CoalesceMode) {
+    this.#set('coalesce', value);
+  }
+  get coalesceLeaseMs(): number {
+    return this.#parsed.coalesceLeaseMs;
+  }
+  set coalesceLeaseMs(value: number) {
+    this.#set('coalesceLeaseMs', value);
   }
 
   /** The settings that differ from the defaults, like requests-cache's `repr(settings)`. */

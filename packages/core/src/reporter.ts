@@ -16,6 +16,9 @@ const COUNTS_ZERO = Object.freeze({
   stored: 0,
   notStored: 0,
   errors: 0,
+  coalescedWaits: 0,
+  leaseTakeovers: 0,
+  leaseFallbacks: 0,
 });
 
 /** Which counter of `stats()` each decision event increments. */
@@ -79,6 +82,11 @@ export class Reporter {
     if (reason !== undefined) extra = ` (${reason})`;
     else if (expires !== undefined) extra = ` expires=${expires?.toISOString() ?? 'never'}`;
     this.debug('%s %s %s%s', event, key.slice(0, 12), redactUrl(url, ignoredParameters), extra);
+  }
+
+  /** Counts a step of coalescing through the store (see `lease.ts`). */
+  count(counter: 'coalescedWaits' | 'leaseTakeovers' | 'leaseFallbacks'): void {
+    this.#counts[counter]++;
   }
 
   /** Counts a hit without building its event (hits are the hot path; nobody listens). */

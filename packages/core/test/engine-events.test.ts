@@ -40,6 +40,9 @@ test('miss → stored → hit, each with the key and the URL', async (t) => {
     stored: 1,
     notStored: 0,
     errors: 0,
+    coalescedWaits: 0,
+    leaseTakeovers: 0,
+    leaseFallbacks: 0,
     hitRatio: 0.5,
   });
 });
@@ -125,6 +128,9 @@ test('requests the cache does not handle emit nothing and count nothing', async 
     stored: 0,
     notStored: 0,
     errors: 0,
+    coalescedWaits: 0,
+    leaseTakeovers: 0,
+    leaseFallbacks: 0,
     hitRatio: 0,
   });
 });
@@ -147,6 +153,9 @@ test('errors are counted, and resetStats starts over', async (t) => {
     stored: 0,
     notStored: 0,
     errors: 0,
+    coalescedWaits: 0,
+    leaseTakeovers: 0,
+    leaseFallbacks: 0,
     hitRatio: 0,
   });
 });

@@ -193,6 +193,7 @@ function translated(
 ): TranslatedRequest {
   // `sendHeaders` is what goes out; the cache mode may replace `request.headers` (the cache's view, never
   // sent) with a copy carrying extra directives, but never mutates this object.
+  if (signal != null) request.signal = signal;
   return {
     request,
     mode: mode === 'default' ? undefined : mode,

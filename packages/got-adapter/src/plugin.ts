@@ -243,7 +243,15 @@ class GotCache {
           const settle = this.engine.leadFlight(lookup);
           state.settle = settle;
           // Whatever happens to the request (error, retries exhausted, cancel), its end ends the flight.
-          void ((options.context as ContextRecord)[SETTLED] as Promise<void>).then(() => settle(undefined));
+          const settled = (options.context as ContextRecord)[SETTLED] as Promise<void>;
+          void settled.then(() => settle(undefined));
+          // coalesce: 'store': another process's stored answer, or this one's lease until the request ends.
+          const across = await this.engine.storeFlight(lookup);
+          if (across.kind === 'answered') {
+            settle(across.outcome);
+            return this.serveOutcome(options, state, across.outcome);
+          }
+          if (across.kind === 'lead') void settled.then(across.release);
         }
         if (lookup.state === 'miss') return send();
         // The request about to be sent: got 14 passes options.headers itself, got 16 a copy of them.

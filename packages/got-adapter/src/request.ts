@@ -17,6 +17,9 @@ export function toCacheRequest(options: NormalizedOptions): CacheRequest | undef
     url: options.url?.href ?? '',
     headers: toRequestHeaders(options.headers),
     body,
+    // They bound how long the request waits for another process's answer (coalesce: 'store').
+    signal: options.signal as AbortSignal | undefined,
+    timeoutMs: options.timeout.request,
   };
 }
 

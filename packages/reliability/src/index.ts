@@ -48,6 +48,12 @@ export const GUARANTEES: readonly Guarantee[] = Object.freeze([
     file: 'packages/reliability/test/concurrency.test.ts',
   },
   {
+    name: 'Coalescing across processes',
+    statement:
+      "With coalesce: 'store', identical requests from many processes reach the origin once; a killed lease holder is taken over by one request; a store cut fails no request.",
+    file: 'packages/reliability/test/coalesce-store.test.ts',
+  },
+  {
     name: 'Bad input',
     statement:
       'Parsers never throw and always return a defined result; every invalid option is a typed error at construction.',
