@@ -108,14 +108,7 @@ function redisLeases(store: RedisStoreLike, namespace: string | undefined): Leas
 
 function postgresLeases(store: PostgresStoreLike): LeaseStore {
   const table = `${quote(store.opts.schema ?? 'public')}.${quote(`${store.opts.table}_leases`)}`;
-  let created: Promise<void> | undefined;
-  const ready = () => {
-    created ??= createLeaseTable(store, table).catch((error: unknown) => {
-      created = undefined;
-      throw error;
-    });
-    return created;
-  };
+  const ready = createdOnce(() => createLeaseTable(store, table));
   return {
     async acquire(key, token, ttlMs) {
       await ready();
@@ -153,21 +146,11 @@ function quote(identifier: string): string {
 
 function sqliteLeases(store: SqliteStoreLike): LeaseStore {
   const table = quote(`${store.opts.table}_leases`);
-  let created: Promise<void> | undefined;
-  const ready = () => {
-    created ??= store
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
-      )
-      .then(
-        () => {},
-        (error: unknown) => {
-          created = undefined;
-          throw error;
-        },
-      );
-    return created;
-  };
+  const ready = createdOnce(() =>
+    store.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+    ),
+  );
   return {
     async acquire(key, token, ttlMs) {
       await ready();
@@ -189,5 +172,20 @@ function sqliteLeases(store: SqliteStoreLike): LeaseStore {
       await ready();
       await store.query(`DELETE FROM ${table} WHERE key = ? AND token = ?`, key, token);
     },
+  };
+}
+
+/** Runs `create` once and remembers it; a failure is forgotten, so the next call tries again. */
+function createdOnce(create: () => Promise<unknown>): () => Promise<void> {
+  let created: Promise<void> | undefined;
+  return () => {
+    created ??= create().then(
+      () => {},
+      (error: unknown) => {
+        created = undefined;
+        throw error;
+      },
+    );
+    return created;
   };
 }
