@@ -71,11 +71,8 @@ export async function sendManually(
   options: NormalizedOptions,
   onError: () => unknown,
 ): Promise<unknown> {
-  let sent: unknown = fn(url, native);
-  if (sent instanceof Promise) sent = await sent;
-  // A mock's response (or nothing: got's own fallback) is used as it is.
-  if (!(sent instanceof ClientRequest)) return sent;
-  const request = sent;
+  const request = await start(fn, url, native);
+  if (!(request instanceof ClientRequest)) return request;
   return new Promise((resolve, reject) => {
     const { timeout } = options;
     // A little before got's own limit: got 16 also times the whole request, request function included,
@@ -106,6 +103,19 @@ export async function sendManually(
   });
 }
 
+/**
+ * Calls the request function: a ClientRequest to drive, or what is used as it is — a mock's response,
+ * or nothing (got's own fallback then).
+ */
+async function start(
+  fn: RequestFunction,
+  url: URL,
+  native: Parameters<RequestFunction>[1],
+): Promise<unknown> {
+  const sent: unknown = fn(url, native);
+  return sent instanceof Promise ? await sent : sent;
+}
+
 export function toUint8Array(body: Buffer | undefined): Uint8Array {
   return body === undefined ? new Uint8Array() : toBuffer(body);
 }
@@ -124,10 +134,8 @@ export async function sendTee(
   info: CacheInfo,
   received: (response: IncomingMessage, body: Promise<Uint8Array | undefined>) => void,
 ): Promise<unknown> {
-  let sent: unknown = fn(url, native);
-  if (sent instanceof Promise) sent = await sent;
-  if (!(sent instanceof ClientRequest)) return sent;
-  const request = sent;
+  const request = await start(fn, url, native);
+  if (!(request instanceof ClientRequest)) return request;
   return new Promise((resolve, reject) => {
     request.once('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
