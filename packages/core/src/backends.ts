@@ -1,11 +1,20 @@
 import { createRequire } from 'node:module';
 import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import {
+  dynamoTable,
+  loadStore,
+  mongoDatabase,
+  postgresTable,
+  redisNamespace,
+  sqlitePath,
+} from './backend-names.js';
+import { openMongo, openPostgres, openRedis } from './backends-server.js';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
 
-const require = createRequire(import.meta.url);
+const _require = createRequire(import.meta.url);
 
 /** How a backend was opened, for messages and `cache.describe()`. @internal */
 export interface OpenedBackend {
@@ -24,7 +33,7 @@ export interface OpenedBackend {
 }
 
 /** The Keyv namespace of entries in SQL and Mongo stores (their keys are `reqcache:<key>`). */
-const NAMESPACE = 'reqcache';
+export const NAMESPACE = 'reqcache';
 
 /** Connection defaults of the server backends. */
 export const BACKEND_DEFAULTS = Object.freeze({
@@ -34,12 +43,12 @@ export const BACKEND_DEFAULTS = Object.freeze({
 });
 
 /** A Keyv store class as the store packages export it. */
-type LoadedStore = KeyvStoreAdapter & {
+export type LoadedStore = KeyvStoreAdapter & {
   emit(event: string, ...args: unknown[]): boolean;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   query?: (sql: string, ...parameters: unknown[]) => Promise<unknown>;
 };
-type StoreClass = new (...args: unknown[]) => LoadedStore;
+export type StoreClass = new (...args: unknown[]) => LoadedStore;
 
 /**
  * reqcache's own stores with I/O (`@reqcache/store-filesystem`, `-gridfs`, `-dynamodb`), as core sees
@@ -342,111 +351,6 @@ function sqliteOptions(
   };
 }
 
-/** Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client. */
-const REDIS_ADAPTER_OPTIONS = new Set([
-  'keyPrefixSeparator',
-  'clearBatchSize',
-  'useUnlink',
-  'noNamespaceAffectsAll',
-  'throwOnConnectError',
-  'connectionTimeout',
-]);
-
-function openRedis(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
-  const { url, uri, socket, ...rest } = backendOptions;
-  const adapterOptions: Record<string, unknown> = {};
-  const clientOptions: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(rest)) {
-    (REDIS_ADAPTER_OPTIONS.has(name) ? adapterOptions : clientOptions)[name] = value;
-  }
-  const namespace = redisNamespace(cacheName);
-  const store = new KeyvRedis(
-    {
-      ...clientOptions,
-      url: url ?? uri ?? BACKEND_DEFAULTS.redis,
-      // A server that is down must not hold requests forever: give up after a few attempts (the
-      // request goes to the network and the failure is reported); the next store call reconnects.
-      socket: {
-        connectTimeout: 5000,
-        reconnectStrategy: boundedReconnect,
-        ...(socket as object | undefined),
-      },
-    },
-    adapterOptions,
-  );
-  // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
-  const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
-  return { keyv, name: 'redis', location: namespace };
-}
-
-function boundedReconnect(retries: number, cause: Error): number | Error {
-  return retries >= 3 ? cause : Math.min(100 * 2 ** retries, 1000);
-}
-
-function openPostgres(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
-  const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
-  const { url, uri, ...rest } = backendOptions;
-  const table = postgresTable(cacheName);
-  const options: Record<string, unknown> = {
-    table,
-    keySize: 1024,
-    iterationLimit: 500,
-    ...rest,
-    uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
-  };
-  // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
-  // gets its own pool here, so closing one cache never breaks another.
-  const pools = new WeakMap<object, PgPool>();
-  const Pooled = class extends KeyvPostgres {
-    async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
-      const opts = this.opts as Record<string, unknown>;
-      const pool = new pg.Pool({ connectionString: opts['uri'], ...opts });
-      pool.on('error', (error: unknown) => this.emit('error', error));
-      pools.set(this, pool);
-      return async (sql, values) => (await pool.query(sql, values)).rows;
-    }
-    override async disconnect(): Promise<void> {
-      await pools.get(this)?.end();
-      pools.delete(this);
-    }
-  };
-  const store = new Pooled(options);
-  return {
-    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
-    name: 'postgres',
-    location: table,
-  };
-}
-
-function openMongo(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const KeyvMongo = loadStore<StoreClass>('@keyv/mongo');
-  const { url, uri, ...rest } = backendOptions;
-  const db = mongoDatabase(cacheName);
-  const store = new KeyvMongo({
-    collection: 'responses',
-    serverSelectionTimeoutMS: 5000,
-    ...rest,
-    url: url ?? uri ?? BACKEND_DEFAULTS.mongodb,
-    db,
-  }) as LoadedStore & { connect: Promise<unknown> };
-  // @keyv/mongo's connection promise never settles when the first connection fails, which would hold
-  // every request forever: fail it on the store's first error instead (then each call is a reported miss).
-  const connecting = store.connect;
-  const connected = new Promise((resolve, reject) => {
-    connecting.then(resolve, reject);
-    store.once('error', reject);
-  });
-  connected.catch(() => {});
-  store.connect = connected;
-  return {
-    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
-    name: 'mongodb',
-    location: db,
-  };
-}
-
 /** The options of the filesystem backend (its own store, so unknown ones are an error, not ignored). */
 const FILESYSTEM_OPTIONS = new Set(['useCacheDir', 'useTemp', 'extension', 'maxBytes']);
 
@@ -543,68 +447,4 @@ function ownStoreKeyv(store: OwnStore): Keyv {
   return keyv;
 }
 
-interface PgPool {
-  query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  end(): Promise<void>;
-}
-
-/** requests-cache's rule: `.sqlite` is appended to a cache name without an extension. */
-export function sqlitePath(cacheName: string): string {
-  if (cacheName === ':memory:') return cacheName;
-  const base = cacheName.split(/[\\/]/).pop() ?? cacheName;
-  return base.includes('.') ? cacheName : `${cacheName}.sqlite`;
-}
-
-/** The Redis namespace for a cache name: glob characters (which would break key listing) become `_`. */
-export function redisNamespace(cacheName: string): string {
-  return cacheName.replace(/[*?[\]\\]/g, '_');
-}
-
-/**
- * The Postgres table for a cache name: lower case, characters other than letters, digits and `_`
- * become `_`, a leading digit gets a `_` prefix, at most 63 characters (`'HTTP-Cache'` → `http_cache`).
- */
-export function postgresTable(cacheName: string): string {
-  let name = cacheName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  if (name === '' || /^[0-9]/.test(name)) name = `_${name}`;
-  return name.slice(0, 63);
-}
-
-/** The Mongo database for a cache name: characters Mongo forbids (`/\. "$*<>:|?`) become `_`, at most 63. */
-export function mongoDatabase(cacheName: string): string {
-  const name = cacheName.replace(/[/\\. "$*<>:|?\0]/g, '_').slice(0, 63);
-  return name === '' ? '_' : name;
-}
-
-/**
- * The DynamoDB table for a cache name: characters other than letters, digits, `_`, `-` and `.` become
- * `_`, at least 3 characters (padded with `_`), at most 255.
- */
-export function dynamoTable(cacheName: string): string {
-  return cacheName
-    .replace(/[^a-zA-Z0-9_.-]/g, '_')
-    .padEnd(3, '_')
-    .slice(0, 255);
-}
-
-/**
- * Loads a store package by name, from where `@reqcache/core` is installed, or from inside `from` for a
- * package's own dependency (ESM store packages load too: `require(esm)`, Node 20.19+). A package that
- * cannot be loaded is an `ERR_MISSING_DEPENDENCY` error telling what to install.
- * @internal
- */
-export function loadStore<T>(packageName: string, from?: string): T {
-  let module: { default?: T } & Record<string, unknown>;
-  try {
-    module = from === undefined ? require(packageName) : createRequire(require.resolve(from))(packageName);
-  } catch (error) {
-    const install = from ?? packageName;
-    throw new ReqcacheError(
-      'ERR_MISSING_DEPENDENCY',
-      `The store package "${install}" could not be loaded: install it with \`npm install ${install}\``,
-      { cause: error },
-    );
-  }
-  return (module.default ?? module) as T;
-}
+export { dynamoTable, loadStore, mongoDatabase, postgresTable, redisNamespace, sqlitePath };

@@ -1,0 +1,134 @@
+/**
+ * Opening the server backends by name: Redis, PostgreSQL and MongoDB through their Keyv stores (optional
+ * peers, loaded only when chosen).
+ * @module
+ */
+import { Keyv } from 'keyv';
+import { loadStore, mongoDatabase, postgresTable, redisNamespace } from './backend-names.js';
+import {
+  BACKEND_DEFAULTS,
+  type LoadedStore,
+  NAMESPACE,
+  type OpenedBackend,
+  type StoreClass,
+} from './backends.js';
+
+/** Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client. */
+const REDIS_ADAPTER_OPTIONS = new Set([
+  'keyPrefixSeparator',
+  'clearBatchSize',
+  'useUnlink',
+  'noNamespaceAffectsAll',
+  'throwOnConnectError',
+  'connectionTimeout',
+]);
+
+export function openRedis(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+): OpenedBackend {
+  const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
+  const { url, uri, socket, ...rest } = backendOptions;
+  const adapterOptions: Record<string, unknown> = {};
+  const clientOptions: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(rest)) {
+    (REDIS_ADAPTER_OPTIONS.has(name) ? adapterOptions : clientOptions)[name] = value;
+  }
+  const namespace = redisNamespace(cacheName);
+  const store = new KeyvRedis(
+    {
+      ...clientOptions,
+      url: url ?? uri ?? BACKEND_DEFAULTS.redis,
+      // A server that is down must not hold requests forever: give up after a few attempts (the
+      // request goes to the network and the failure is reported); the next store call reconnects.
+      socket: {
+        connectTimeout: 5000,
+        reconnectStrategy: boundedReconnect,
+        ...(socket as object | undefined),
+      },
+    },
+    adapterOptions,
+  );
+  // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
+  const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
+  return { keyv, name: 'redis', location: namespace };
+}
+
+function boundedReconnect(retries: number, cause: Error): number | Error {
+  return retries >= 3 ? cause : Math.min(100 * 2 ** retries, 1000);
+}
+
+export function openPostgres(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+): OpenedBackend {
+  const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
+  const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
+  const { url, uri, ...rest } = backendOptions;
+  const table = postgresTable(cacheName);
+  const options: Record<string, unknown> = {
+    table,
+    keySize: 1024,
+    iterationLimit: 500,
+    ...rest,
+    uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
+  };
+  // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
+  // gets its own pool here, so closing one cache never breaks another.
+  const pools = new WeakMap<object, PgPool>();
+  const Pooled = class extends KeyvPostgres {
+    async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
+      const opts = this.opts as Record<string, unknown>;
+      const pool = new pg.Pool({ connectionString: opts['uri'], ...opts });
+      pool.on('error', (error: unknown) => this.emit('error', error));
+      pools.set(this, pool);
+      return async (sql, values) => (await pool.query(sql, values)).rows;
+    }
+    override async disconnect(): Promise<void> {
+      await pools.get(this)?.end();
+      pools.delete(this);
+    }
+  };
+  const store = new Pooled(options);
+  return {
+    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    name: 'postgres',
+    location: table,
+  };
+}
+
+export function openMongo(
+  cacheName: string,
+  backendOptions: Readonly<Record<string, unknown>>,
+): OpenedBackend {
+  const KeyvMongo = loadStore<StoreClass>('@keyv/mongo');
+  const { url, uri, ...rest } = backendOptions;
+  const db = mongoDatabase(cacheName);
+  const store = new KeyvMongo({
+    collection: 'responses',
+    serverSelectionTimeoutMS: 5000,
+    ...rest,
+    url: url ?? uri ?? BACKEND_DEFAULTS.mongodb,
+    db,
+  }) as LoadedStore & { connect: Promise<unknown> };
+  // @keyv/mongo's connection promise never settles when the first connection fails, which would hold
+  // every request forever: fail it on the store's first error instead (then each call is a reported miss).
+  const connecting = store.connect;
+  const connected = new Promise((resolve, reject) => {
+    connecting.then(resolve, reject);
+    store.once('error', reject);
+  });
+  connected.catch(() => {});
+  store.connect = connected;
+  return {
+    keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
+    name: 'mongodb',
+    location: db,
+  };
+}
+
+interface PgPool {
+  query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  end(): Promise<void>;
+}
