@@ -5,15 +5,19 @@ import { ReqcacheError } from './errors.js';
 import { type ExpireAfter, parseExpireAfter, resolveExpiresAt } from './expire-after.js';
 import type { KeyRequest } from './key.js';
 import { type Serializer, SerializerPipeline } from './serializer.js';
+import {
+  STORE_RETRY_INITIAL_MS,
+  STORE_RETRY_MAX_MS,
+  StoreHealth,
+  type StoreRecovery,
+  type StoreTicket,
+} from './store-health.js';
+
+export type { StoreRecovery, StoreTicket };
+export { STORE_RETRY_INITIAL_MS, STORE_RETRY_MAX_MS, StoreHealth };
 
 /** What `#get` returns for a value Keyv itself could not parse (already reported). */
 const CORRUPT: unique symbol = Symbol('corrupt entry');
-
-/** A permission to call the store, from {@link StoreHealth.begin}. @internal */
-export interface StoreTicket {
-  epoch: number;
-  probe: boolean;
-}
 
 /** Alias values (redirect hops → the key of the final response) live beside responses, marked by this prefix. */
 const ALIAS_PREFIX = '@reqcache/alias:';
@@ -32,101 +36,6 @@ export interface HttpCacheInit {
   autoclose: () => boolean;
   /** Called when a store that was down answers again (see {@link StoreHealth}). */
   recovered?: (info: StoreRecovery) => void;
-}
-
-/** What the `storeRecovered` event carries. */
-export interface StoreRecovery {
-  /** How long the store was down (first failure → first successful call), in milliseconds. */
-  downMs: number;
-  /** The store calls skipped while it was down. */
-  skipped: number;
-}
-
-/** First window (ms) during which a failed store is skipped; it doubles after each failed probe. */
-export const STORE_RETRY_INITIAL_MS = 1000;
-/** Longest window (ms) during which a failed store is skipped between two probes. */
-export const STORE_RETRY_MAX_MS = 30_000;
-
-/**
- * Whether the store is usable. After a store failure the store is "down": the engine skips it (a lookup
- * is a miss, a response is not written) for a window of {@link STORE_RETRY_INITIAL_MS}, then lets one
- * call through as a probe; each failed probe doubles the window up to {@link STORE_RETRY_MAX_MS}. The
- * failure is reported once, when the store goes down, not once per request; the first call that
- * succeeds afterwards brings it back up (the `storeRecovered` event). Real (monotonic) time, not the
- * engine's clock: an outage happens in real time. Each cache has one, as `cache.health`.
- */
-export class StoreHealth {
-  #down = false;
-  #downAt = 0;
-  #retryAt = 0;
-  #windowMs = STORE_RETRY_INITIAL_MS;
-  /** When the store last came back; a store that fails again soon after keeps its longer window. */
-  #upSince = Number.NEGATIVE_INFINITY;
-  #skipped = 0;
-  /** Incremented when the store goes down, so a call started before cannot count as a recovery. */
-  #epoch = 0;
-  readonly #now: () => number;
-  #upTicket: StoreTicket = Object.freeze({ epoch: 0, probe: false });
-
-  constructor(now: () => number = () => performance.now()) {
-    this.#now = now;
-  }
-
-  /** True while the store is considered down. */
-  get down(): boolean {
-    return this.#down;
-  }
-
-  /**
-   * Asks to use the store: `undefined` when the call must be skipped (down, inside the window), else a
-   * ticket to pass to {@link succeeded}.
-   */
-  begin(): StoreTicket | undefined {
-    if (!this.#down) {
-      // One ticket per epoch while the store is up (a read costs no allocation).
-      if (this.#upTicket.epoch !== this.#epoch)
-        this.#upTicket = Object.freeze({ epoch: this.#epoch, probe: false });
-      return this.#upTicket;
-    }
-    const now = this.#now();
-    if (now < this.#retryAt) {
-      this.#skipped++;
-      return undefined;
-    }
-    // This call probes the store; the others wait for the next (longer) window.
-    this.#windowMs = Math.min(this.#windowMs * 2, STORE_RETRY_MAX_MS);
-    this.#retryAt = now + this.#windowMs;
-    return { epoch: this.#epoch, probe: true };
-  }
-
-  /** Records a successful call; returns the recovery when it brought the store back up. */
-  succeeded(ticket: StoreTicket | undefined): StoreRecovery | undefined {
-    if (!this.#down || ticket === undefined || ticket.epoch !== this.#epoch || !ticket.probe)
-      return undefined;
-    const now = this.#now();
-    this.#down = false;
-    this.#upSince = now;
-    const recovery = { downMs: Math.max(0, Math.round(now - this.#downAt)), skipped: this.#skipped };
-    this.#skipped = 0;
-    return recovery;
-  }
-
-  /** Records a failure; returns true when it took the store down (then, and only then, report it). */
-  failed(): boolean {
-    if (this.#down) return false;
-    const now = this.#now();
-    // A store that flaps (fails again soon after coming back, e.g. reads work but writes fail) keeps
-    // backing off instead of starting over at the shortest window.
-    this.#windowMs =
-      now - this.#upSince >= STORE_RETRY_MAX_MS
-        ? STORE_RETRY_INITIAL_MS
-        : Math.min(this.#windowMs * 2, STORE_RETRY_MAX_MS);
-    this.#down = true;
-    this.#epoch++;
-    this.#downAt = now;
-    this.#retryAt = now + this.#windowMs;
-    return true;
-  }
 }
 
 /** The Map behind a Keyv whose records can be read without it, and the prefix of its keys. */
