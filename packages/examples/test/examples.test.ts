@@ -71,7 +71,7 @@ test('events.ts: one event per decision, the counters, and NODE_DEBUG lines on s
   t.deepEqual(events, ['miss', 'stored', 'hit', 'miss', 'stored', 'hit', 'miss', 'stored']);
   t.regex(
     stdout,
-    /^stats: \{"hits":2,"misses":3,"stale":0,"revalidated":0,"stored":3,"notStored":0,"errors":0,"hitRatio":0\.4\}$/m,
+    /^stats: \{"hits":2,"misses":3,"stale":0,"revalidated":0,"stored":3,"notStored":0,"errors":0,"coalescedWaits":0,"leaseTakeovers":0,"leaseFallbacks":0,"hitRatio":0\.4\}$/m,
   );
   t.regex(stdout, /^hit ratio: 40%$/m);
   t.is(
