@@ -1,4 +1,10 @@
-import { type CacheEntry, describeResponse, type RedirectHop, type StoredRequest } from './entry.js';
+import {
+  type CacheEntry,
+  describeResponse,
+  isEntryExpired,
+  type RedirectHop,
+  type StoredRequest,
+} from './entry.js';
 import type { ReqcacheError } from './errors.js';
 import type { ResponseHeaders } from './headers.js';
 
@@ -34,7 +40,7 @@ export class CachedResponse {
     this.history = entry.history;
     this.createdAt = new Date(entry.createdAt);
     this.expires = entry.expiresAt === null ? null : new Date(entry.expiresAt);
-    this.isExpired = entry.expiresAt !== null && nowMs >= entry.expiresAt;
+    this.isExpired = isEntryExpired(entry, nowMs);
   }
 
   /** Body size in bytes. */

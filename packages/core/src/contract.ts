@@ -5,7 +5,7 @@
  * @module
  */
 import type { CacheDirectives } from './cache-control.js';
-import type { CacheEntry, RedirectHop } from './entry.js';
+import { type CacheEntry, isEntryExpired, type RedirectHop } from './entry.js';
 import type { ReqcacheError } from './errors.js';
 import type { RequestExpiration } from './expiration.js';
 import type { RequestHeaders, ResponseHeaders } from './headers.js';
@@ -305,7 +305,7 @@ export function storedInfo(key: string, entry: CacheEntry, nowMs: number, reason
     fromCache: true,
     createdAt: new Date(entry.createdAt),
     expires: entry.expiresAt === null ? null : new Date(entry.expiresAt),
-    isExpired: entry.expiresAt !== null && entry.expiresAt <= nowMs,
+    isExpired: isEntryExpired(entry, nowMs),
     revalidated: false,
     cacheKey: key,
     reason,
