@@ -49,21 +49,25 @@ console.log(`public packages: ${packages.map(({ manifest }) => manifest.name).jo
 const work = mkdtempSync(join(tmpdir(), 'reqcache-pack-'));
 const tarballs = [];
 try {
+  // REQCACHE_BUILT=1 (CI, which builds first): no turbo build, whose cache restores would rewrite dist
+  // files that tests running beside this check are reading.
   await step('build', () =>
-    run(
-      'pnpm',
-      [
-        'exec',
-        'turbo',
-        'run',
-        'build',
-        '--output-logs=errors-only',
-        ...packages.map(({ manifest }) => `--filter=${manifest.name}`),
-      ],
-      {
-        cwd: root,
-      },
-    ),
+    process.env['REQCACHE_BUILT'] === '1'
+      ? 'skipped: built already'
+      : run(
+          'pnpm',
+          [
+            'exec',
+            'turbo',
+            'run',
+            'build',
+            '--output-logs=errors-only',
+            ...packages.map(({ manifest }) => `--filter=${manifest.name}`),
+          ],
+          {
+            cwd: root,
+          },
+        ),
   );
 
   await step('pnpm pack', () => {
