@@ -139,13 +139,17 @@ export async function buildRows(client: ClientName, payload: PayloadName, ctx: R
       row(client, `reqcache hit (${store})`, 'hit', payload, hitUrls(), cached.send, cached.close, { store }),
     );
   }
-  const miss = factory.reqcache(payload, reqcacheOptions('memory', ctx, client, payload));
-  rows.push(
-    row(client, 'reqcache miss (memory)', 'miss', payload, uniqueUrls(), miss.send, miss.close, {
-      store: 'memory',
-      afterBatch: miss.clear,
-    }),
-  );
+  // Misses on memory and on the default store (SQLite), when the run has it: the store write is part of a miss.
+  for (const store of ['memory', 'sqlite'] as const) {
+    if (store !== 'memory' && !ctx.stores.includes(store)) continue;
+    const miss = factory.reqcache(payload, reqcacheOptions(store, ctx, client, payload));
+    rows.push(
+      row(client, `reqcache miss (${store})`, 'miss', payload, uniqueUrls(), miss.send, miss.close, {
+        store,
+        afterBatch: miss.clear,
+      }),
+    );
+  }
   const revalidate = factory.reqcache(payload, reqcacheOptions('memory', ctx, client, payload));
   rows.push(
     row(
