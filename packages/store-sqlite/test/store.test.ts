@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultDeserialize } from '@keyv/serialize';
-import KeyvSqlite4 from '@keyv/sqlite';
+import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
 import test, { type ExecutionContext } from 'ava';
 import { Keyv } from 'keyv';
+import { openDatabase } from '../src/driver.js';
 import {
   type DriverName,
   KeyvSqlite,
@@ -36,6 +36,27 @@ test('a driver loads: node:sqlite on Node 22.13+, better-sqlite3 elsewhere', (t)
   t.is(loadDriver(), builtIn ? 'node:sqlite' : 'better-sqlite3');
   t.true(DRIVERS.length > 0);
 });
+
+/**
+ * A file as `@keyv/sqlite` 4 (the store before this one, on node-sqlite3) left it under Keyv 5: its
+ * table, and in each row Keyv's serialized `{value, expires}` text under the namespaced key. Written
+ * here with the same SQL, so the test needs no node-sqlite3 build.
+ */
+function writeKeyvSqlite4File(
+  path: string,
+  driver: DriverName,
+  table: string,
+  rows: Array<[key: string, data: { value: unknown; expires?: number }]>,
+): void {
+  const db = openDatabase(path, driver);
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table}(key VARCHAR(255) PRIMARY KEY, value TEXT )`);
+    const insert = db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?)`);
+    for (const [key, data] of rows) insert.run(key, defaultSerialize(data));
+  } finally {
+    db.close();
+  }
+}
 
 function open(t: ExecutionContext, options: KeyvSqliteOptions = {}): KeyvSqlite {
   const store = new KeyvSqlite({ uri: `sqlite://${join(directory, `s${++sequence}.sqlite`)}`, ...options });
@@ -163,14 +184,11 @@ for (const driver of DRIVERS) {
 
   test(`${driver}: a file written by @keyv/sqlite 4 is read: as text by a serializing Keyv, as records with decodeText`, async (t) => {
     const path = join(directory, `legacy${++sequence}.sqlite`);
-    const legacy = new Keyv({
-      store: new KeyvSqlite4({ uri: `sqlite://${path}`, table: 'responses' }),
-      namespace: 'ns',
-    });
-    await legacy.set('json', '{"v":1,"body":"…"}');
-    await legacy.set('bytes', Buffer.from([1, 2, 3]));
-    await legacy.set('ttl', 'later', 60_000);
-    await legacy.disconnect();
+    writeKeyvSqlite4File(path, driver, 'responses', [
+      ['ns:json', { value: '{"v":1,"body":"…"}' }],
+      ['ns:bytes', { value: Buffer.from([1, 2, 3]) }],
+      ['ns:ttl', { value: 'later', expires: Date.now() + 60_000 }],
+    ]);
     const serializing = new Keyv({
       store: new KeyvSqlite({ uri: path, table: 'responses', driver }),
       namespace: 'ns',

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import KeyvSqlite4 from '@keyv/sqlite';
 import { CacheEngine, InvalidOptionError, type ReqcacheError } from '@reqcache/core';
 import { createTestServer, pseudoRandomBytes } from '@reqcache/test-server';
 import test from 'ava';
-import { Keyv } from 'keyv';
 import { fetchThrough, registerStoreSuite } from '../src/index.js';
 import { removeSqliteFile, sqliteDirectory } from './helpers/stores.js';
 
@@ -68,15 +66,26 @@ test('store sqlite: a file written by earlier versions (@keyv/sqlite, Keyv JSON 
   const path = directory.file('legacy');
   t.teardown(() => removeSqliteFile(path));
   const url = `${server.url}/bytes/640?seed=3`;
-  // What an earlier version wrote: @keyv/sqlite, table responses, Keyv's JSON around the serialized entry.
-  const legacy = new Keyv({
-    store: new KeyvSqlite4({ uri: `sqlite://${path}.sqlite`, table: 'responses' }),
-    namespace: 'reqcache',
-    throwOnErrors: true,
-  });
-  const earlier = new CacheEngine({ backend: legacy });
+  // What an earlier version wrote: @keyv/sqlite 4's table `responses` (same SQL), and in each row Keyv's
+  // JSON around the serialized entry, under the namespaced key (written here without node-sqlite3).
+  const earlier = new CacheEngine({ backend: 'memory' });
   t.false((await fetchThrough(earlier, url)).fromCache);
-  await legacy.disconnect();
+  const key = earlier.createKey({ method: 'GET', url, headers: {} });
+  const serialized = await earlier.keyv.get(key);
+  t.is(typeof serialized, 'string');
+  const scratch = new CacheEngine({
+    backend: 'sqlite',
+    cacheName: path,
+    backendOptions: { table: 'scratch' },
+  });
+  const raw = scratch.keyv.store as { query(sql: string, ...parameters: unknown[]): Promise<unknown> };
+  await raw.query('CREATE TABLE responses(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+  await raw.query(
+    'INSERT INTO responses (key, value) VALUES (?, ?)',
+    `reqcache:${key}`,
+    JSON.stringify({ value: serialized }),
+  );
+  await scratch.keyv.disconnect();
 
   const engine = new CacheEngine({ backend: 'sqlite', cacheName: path });
   t.teardown(() => engine.cache.close());
