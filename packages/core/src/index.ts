@@ -3,8 +3,12 @@
  * revalidation, serializers and storage — for reuse in custom clients.
  * @module @reqcache/core
  */
+export { bodyBytes, requestBody, UNKEYABLE } from './body-bytes.js';
+export { bodyText } from './body-text.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
+export type { CacheFields } from './cache-fields.js';
+export { attachCacheFields, DescribedResponse } from './cache-fields.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
@@ -39,6 +43,8 @@ export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export { describeResponse, ENTRY_VERSION, hasValidator, isEntryExpired } from './entry.js';
 export { buildEntry, storedHeaders } from './entry-builder.js';
+export type { EntryLocation } from './entry-location.js';
+export { entryLocation } from './entry-location.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   ConstructionOnlyOptionError,
