@@ -6,71 +6,49 @@
  */
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { assignCacheInfo, type CacheEngine, type CacheInfo, type ResponseHeaders } from '@reqcache/core';
+import {
+  attachCacheFields,
+  bodyBytes,
+  bodyText,
+  type CacheEngine,
+  type CacheInfo,
+  DescribedResponse,
+  entryLocation,
+  generatedStatus,
+  type NetworkResponse,
+  type Outcome,
+  type RedirectHop,
+  toResponseHeaders,
+} from '@reqcache/core';
+import { knownSize } from '@reqcache/core/internal';
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { plainHeaders } from './request.js';
 import type { CachedRequest } from './types.js';
 
-/** The UTF-8 text of stored bodies (shared, never changed: the cache's own bytes), decoded once. */
-const utf8Texts = new WeakMap<Uint8Array, string>();
-
-/** The bytes of a body an adapter returned for `responseType: 'arraybuffer'` (a Buffer in Node, an ArrayBuffer from fetch). */
-export function bodyBytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (typeof data === 'string') return Buffer.from(data);
-  return new Uint8Array();
-}
+/** The request of a response: its method and URL as the cache saw them. */
+type Target = { method: string; url: string };
 
 /**
  * The body as the user asked for it, before axios runs `transformResponse` on it (exactly once, after the
  * adapter returns): `arraybuffer` → a Buffer (a copy, so the cache's bytes stay intact), `stream` → a
  * Readable, `blob` → a Blob, anything else (`json`, `text`, none) → a string decoded with
- * `responseEncoding` (BOM stripped for UTF-8), which axios's default `transformResponse` parses as JSON.
+ * `responseEncoding` (core's `bodyText`), which axios's default `transformResponse` parses as JSON.
  */
-export function userData(
-  bytes: Uint8Array,
-  config: InternalAxiosRequestConfig,
-  contentType: unknown,
-  shared = false,
-): unknown {
+function userData(bytes: Uint8Array, config: InternalAxiosRequestConfig, type: unknown, shared: boolean) {
   switch (config.responseType) {
     case 'arraybuffer':
       return Buffer.from(bytes);
     case 'stream':
       return Readable.from(Buffer.from(bytes));
     case 'blob':
-      return new Blob([Buffer.from(bytes)], typeof contentType === 'string' ? { type: contentType } : {});
-    default: {
-      const encoding = config.responseEncoding;
-      if (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8') {
-        // Stored bodies are served many times: their text is decoded once (strings are immutable).
-        const known = utf8Texts.get(bytes);
-        if (known !== undefined) return known;
-        const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-        const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-        if (shared) utf8Texts.set(bytes, text);
-        return text;
-      }
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
-        encoding as BufferEncoding,
-      );
-    }
+      return new Blob([Buffer.from(bytes)], typeof type === 'string' ? { type } : {});
+    default:
+      return bodyText(bytes, config.responseEncoding, shared);
   }
 }
 
-/** Axios headers from stored response headers (`set-cookie` stays a list). */
-export function axiosHeaders(headers: Readonly<ResponseHeaders>): AxiosHeaders {
-  return new AxiosHeaders(headers as Record<string, string | string[]>);
-}
-
-/** The stand-in for `response.request` when no request was sent. */
-export function cachedRequest(method: string, url: string, finalUrl: string): CachedRequest {
-  return { fromCache: true, method, url, res: { responseUrl: finalUrl } };
-}
-
 /** What the response of one request is made of. */
-export interface ResponseParts {
+interface ResponseParts {
   status: number;
   statusText: string;
   headers: AxiosHeaders;
@@ -80,108 +58,131 @@ export interface ResponseParts {
   shared?: boolean;
 }
 
-/** Builds the user's response and attaches the cache fields. */
-export function buildResponse(
-  engine: CacheEngine,
-  config: InternalAxiosRequestConfig,
-  target: { method: string; url: string },
-  parts: ResponseParts,
-  info: CacheInfo,
-): AxiosResponse {
-  return new CachedAxiosResponse(
-    userData(parts.bytes, config, parts.headers.get('content-type'), parts.shared === true),
-    parts,
-    config,
-    info,
-    () => engine.describe(info, target, parts.status, parts.bytes.byteLength),
-  ) as unknown as AxiosResponse;
-}
-
 /**
  * The responses the caching adapter builds (hits, and network responses whose body it read): axios's
- * fields and the cache fields as own properties, the description formatted on first read by an accessor
- * on the prototype. (An accessor defined on each object would give every response a hidden class of its
- * own, which the garbage collector can only reclaim with a full collection.)
+ * fields, then the cache fields, as own properties; the description is an accessor on the prototype.
  */
-class CachedAxiosResponse {
+class CachedAxiosResponse extends DescribedResponse {
   data: unknown;
   status: number;
   statusText: string;
   headers: AxiosHeaders;
   config: InternalAxiosRequestConfig;
   request: unknown;
-  // Set by assignCacheInfo in the constructor.
-  declare fromCache: boolean;
-  declare createdAt: Date;
-  declare expires: Date | null;
-  declare isExpired: boolean;
-  declare revalidated: boolean;
-  declare cacheKey: string | undefined;
-  declare reason: CacheInfo['reason'];
-  #describe: () => string;
-  #description: string | undefined;
 
   constructor(
-    data: unknown,
     parts: ResponseParts,
     config: InternalAxiosRequestConfig,
     info: CacheInfo,
     describe: () => string,
   ) {
-    this.data = data;
+    super();
+    this.data = userData(parts.bytes, config, parts.headers.get('content-type'), parts.shared === true);
     this.status = parts.status;
     this.statusText = parts.statusText;
     this.headers = parts.headers;
     this.config = config;
     this.request = parts.request;
-    assignCacheInfo(this, info);
-    this.#describe = describe;
+    this.setCacheFields(info, describe);
   }
+}
 
-  /** requests-cache's `str(response)`: one line on the request, the response and its expiry. */
-  get cacheDescription(): string {
-    this.#description ??= this.#describe();
-    return this.#description;
-  }
+/** The stand-in for `response.request` when no request was sent. */
+function cachedRequest(target: Target, responseUrl: string): CachedRequest {
+  return { fromCache: true, method: target.method, url: target.url, res: { responseUrl } };
+}
 
-  set cacheDescription(value: string) {
-    this.#description = value;
+/** What to build the user's response from, for each kind of outcome. */
+function responseParts(
+  outcome: Outcome<AxiosResponse>,
+  target: Target,
+  ignored: readonly string[],
+): ResponseParts {
+  switch (outcome.source) {
+    case 'cache': {
+      const { entry } = outcome;
+      return {
+        status: entry.status,
+        statusText: entry.statusText,
+        headers: new AxiosHeaders(entry.headers as Record<string, string | string[]>),
+        bytes: entry.body,
+        request: cachedRequest(target, entryLocation(entry, target.url, ignored).url),
+        shared: Object.isFrozen(entry),
+      };
+    }
+    case 'network': {
+      const raw = outcome.response.raw;
+      return {
+        status: raw.status,
+        statusText: raw.statusText,
+        headers: AxiosHeaders.from(raw.headers as AxiosHeaders),
+        bytes: outcome.body ?? bodyBytes(raw.data),
+        request: raw.request,
+      };
+    }
+    case 'not-cached':
+      return {
+        ...generatedStatus(outcome.info.reason),
+        headers: new AxiosHeaders(),
+        bytes: new Uint8Array(),
+        request: cachedRequest(target, target.url),
+      };
   }
 }
 
 /**
- * Puts the cache fields on a response (own, enumerable properties, like axios's own fields). The
- * description is formatted when first read: it costs more than the rest of a cache hit's translation.
+ * The user's response for an outcome, with the cache fields (and `Cache-Status` when it is on):
+ * `untouched`, the response the original adapter built for a request the cache did not read, as it is;
+ * otherwise one built from the outcome's bytes.
  */
-export function attachInfo(
+export function userResponse(
   engine: CacheEngine,
-  response: AxiosResponse,
-  target: { method: string; url: string },
-  info: CacheInfo,
-  size: number,
+  config: InternalAxiosRequestConfig,
+  target: Target,
+  outcome: Outcome<AxiosResponse>,
+  untouched: AxiosResponse | undefined,
 ): AxiosResponse {
-  assignCacheInfo(response, info);
-  let description: string | undefined;
-  Object.defineProperty(response, 'cacheDescription', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      description ??= engine.describe(info, target, response.status, size);
-      return description;
-    },
-    set: (value: string) => {
-      description = value;
-    },
-  });
-  return response;
+  const { info } = outcome;
+  if (outcome.source === 'network' && outcome.body === undefined && outcome.response.raw === untouched) {
+    if (info.cacheStatus !== undefined) {
+      untouched.headers = AxiosHeaders.from(untouched.headers as AxiosHeaders).set(
+        'cache-status',
+        info.cacheStatus,
+      );
+    }
+    const size = knownSize(untouched.data);
+    return attachCacheFields(untouched, info, () => engine.describe(info, target, untouched.status, size));
+  }
+  const parts = responseParts(outcome, target, engine.settings.ignoredParameters);
+  if (info.cacheStatus !== undefined) parts.headers.set('cache-status', info.cacheStatus);
+  const describe = () => engine.describe(info, target, parts.status, parts.bytes.byteLength);
+  return new CachedAxiosResponse(parts, config, info, describe) as unknown as AxiosResponse;
 }
 
-/** The size of a body the cache did not read, when it is known. */
-export function knownSize(data: unknown): number {
-  if (typeof data === 'string') return Buffer.byteLength(data);
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (ArrayBuffer.isView(data)) return data.byteLength;
-  return 0;
+/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
+export function toNetwork(
+  raw: AxiosResponse,
+  url: string,
+  redirects: RedirectHop[] = [],
+): NetworkResponse<AxiosResponse> {
+  return {
+    status: raw.status,
+    statusText: raw.statusText ?? '',
+    headers: toResponseHeaders(plainHeaders(raw.headers)),
+    url: finalUrl(raw.request) ?? url,
+    redirects,
+    readBody: () => Promise.resolve(bodyBytes(raw.data)),
+    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
+    decoded: [],
+    raw,
+  };
+}
+
+/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
+function finalUrl(request: unknown): string | undefined {
+  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
+  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
 /**

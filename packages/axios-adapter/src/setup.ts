@@ -9,16 +9,15 @@
 import {
   CacheEngine,
   type CacheOptions,
-  type CacheRequest,
   type Explanation,
-  generatedStatus,
   InvalidOptionError,
   type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
+  requestBody,
   type Send,
-  toResponseHeaders,
+  UNKEYABLE,
   unhandledLookup,
 } from '@reqcache/core';
 import { closeCache } from '@reqcache/core/internal';
@@ -31,17 +30,8 @@ import axios, {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { requestBody, requestHeaders, requestUrl, UNKEYABLE } from './request.js';
-import {
-  attachInfo,
-  axiosHeaders,
-  bodyBytes,
-  buildResponse,
-  cachedRequest,
-  knownSize,
-  type ResponseParts,
-  settle,
-} from './response.js';
+import { cacheRequest } from './request.js';
+import { settle, toNetwork, userResponse } from './response.js';
 import type { AxiosCacheProperties } from './types.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
@@ -174,14 +164,19 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
-  const method = (config.method ?? 'get').toUpperCase();
-  const url = requestUrl(config);
-  const target = { method, url };
-  const requestOptions =
+  const request = cacheRequest(config);
+  const { method, url, headers } = request;
+  const options =
     config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
-  const headers = requestHeaders(config);
   // (No await for the usual bodiless request.)
   const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
+  if (config[EXPLAIN] === true) {
+    const data = await engine.explain(
+      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
+      options,
+    );
+    return { data, status: 200, statusText: 'OK', headers: new AxiosHeaders(), config, request: {} };
+  }
   // A request the cache will not use is sent as the user configured it (streaming and all).
   let untouched: AxiosResponse | undefined;
   const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
@@ -190,73 +185,16 @@ async function handle(
     untouched.config = config;
     return toNetwork(untouched, url);
   };
-  if (config[EXPLAIN] === true) {
-    const explained = await engine.explain(
-      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
-      requestOptions,
-    );
-    return {
-      data: explained,
-      status: 200,
-      statusText: 'OK',
-      headers: new AxiosHeaders(),
-      config,
-      request: {},
-    };
-  }
   let outcome: Outcome<AxiosResponse>;
   try {
     outcome =
       body === UNKEYABLE
         ? await engine.resume(unhandledLookup({ method, url, headers }, 'unkeyable-body'), sendFn)
-        : await engine.request({ method, url, headers, body, ...waitBounds(config) }, requestOptions, sendFn);
+        : await engine.request({ ...request, body }, options, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);
   }
-  if (outcome.source === 'network' && outcome.body === undefined && outcome.response.raw === untouched) {
-    if (outcome.info.cacheStatus !== undefined) setHeader(untouched, outcome.info.cacheStatus);
-    return settle(attachInfo(engine, untouched, target, outcome.info, knownSize(untouched.data)));
-  }
-  const parts = responseParts(outcome, target);
-  if (outcome.info.cacheStatus !== undefined) parts.headers.set('cache-status', outcome.info.cacheStatus);
-  return settle(buildResponse(engine, config, target, parts, outcome.info));
-}
-
-/** What to build the user's response from, for each kind of outcome. */
-function responseParts(
-  outcome: Outcome<AxiosResponse>,
-  target: { method: string; url: string },
-): ResponseParts {
-  switch (outcome.source) {
-    case 'cache': {
-      const { entry } = outcome;
-      return {
-        status: entry.status,
-        statusText: entry.statusText,
-        headers: axiosHeaders(entry.headers),
-        bytes: entry.body,
-        request: cachedRequest(target.method, target.url, entry.url),
-        shared: Object.isFrozen(entry),
-      };
-    }
-    case 'network': {
-      const raw = outcome.response.raw;
-      return {
-        status: raw.status,
-        statusText: raw.statusText,
-        headers: AxiosHeaders.from(raw.headers as AxiosHeaders),
-        bytes: outcome.body ?? bodyBytes(raw.data),
-        request: raw.request,
-      };
-    }
-    case 'not-cached':
-      return {
-        ...generatedStatus(outcome.info.reason),
-        headers: new AxiosHeaders(),
-        bytes: new Uint8Array(),
-        request: cachedRequest(target.method, target.url, target.url),
-      };
-  }
+  return settle(userResponse(engine, config, { method, url }, outcome, untouched));
 }
 
 /**
@@ -293,32 +231,6 @@ async function send(
   return toNetwork(raw, current, redirects);
 }
 
-/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
-function toNetwork(
-  raw: AxiosResponse,
-  url: string,
-  redirects: RedirectHop[] = [],
-): NetworkResponse<AxiosResponse> {
-  return {
-    status: raw.status,
-    statusText: raw.statusText ?? '',
-    headers: toResponseHeaders(plainHeaders(raw.headers)),
-    url: finalUrl(raw.request) ?? url,
-    redirects,
-    readBody: () => Promise.resolve(bodyBytes(raw.data)),
-    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
-    decoded: [],
-    raw,
-  };
-}
-
-/** Adds `Cache-Status` to a response the original adapter built. */
-function setHeader(response: AxiosResponse, cacheStatus: string): void {
-  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
-  headers.set('cache-status', cacheStatus);
-  response.headers = headers;
-}
-
 /** A network error carries the internal copy of the config: give it the user's (retry interceptors re-send it). */
 function restoreConfig(error: unknown, config: InternalAxiosRequestConfig): unknown {
   if (isAxiosError(error)) {
@@ -326,24 +238,4 @@ function restoreConfig(error: unknown, config: InternalAxiosRequestConfig): unkn
     if (error.response !== undefined) error.response.config = config;
   }
   return error;
-}
-
-function plainHeaders(headers: unknown): Record<string, string | string[]> {
-  if (headers === undefined || headers === null) return {};
-  const candidate = headers as { toJSON?: () => Record<string, string | string[]> };
-  return typeof candidate.toJSON === 'function' ? candidate.toJSON() : (headers as Record<string, string>);
-}
-
-/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
-function finalUrl(request: unknown): string | undefined {
-  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
-  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
-  return typeof url === 'string' && url !== '' ? url : undefined;
-}
-
-/** The request's abort signal and timeout, which bound how long it waits for another process's answer. */
-function waitBounds(config: InternalAxiosRequestConfig): Pick<CacheRequest, 'signal' | 'timeoutMs'> {
-  const signal = config.signal instanceof AbortSignal ? config.signal : undefined;
-  const timeoutMs = config.timeout !== undefined && config.timeout > 0 ? config.timeout : undefined;
-  return { signal, timeoutMs };
 }

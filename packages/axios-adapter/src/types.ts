@@ -5,11 +5,10 @@
  */
 import type {
   CacheEngine,
-  CacheInfo,
+  CacheFields,
   CacheSettings,
   Explanation,
   HttpCache,
-  Reason,
   RequestCacheOptions,
 } from '@reqcache/core';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
@@ -28,37 +27,15 @@ declare module 'axios' {
     cache?: RequestCacheOptions | false;
   }
 
+  /** The cache fields `@reqcache/axios` sets on every response of a cached instance: see core's `CacheFields`. */
   // biome-ignore lint/suspicious/noExplicitAny: the type parameters must repeat axios's own declaration.
   // biome-ignore lint/complexity/noBannedTypes: the type parameters must repeat axios's own declaration.
-  interface AxiosResponse<T = any, D = any, H = {}, P = any> {
-    /** True when the response was served from the cache (also after a 304 revalidation, and for a synthetic 504). Set by `@reqcache/axios`. */
-    fromCache?: boolean;
-    /** When the response was first received. Set by `@reqcache/axios`. */
-    createdAt?: Date;
-    /** When it stops being fresh; null for never or when it was not stored. Set by `@reqcache/axios`. */
-    expires?: Date | null;
-    /** True when a stale response was served. Set by `@reqcache/axios`. */
-    isExpired?: boolean;
-    /** True when a stored response was revalidated with a 304 for this request. Set by `@reqcache/axios`. */
-    revalidated?: boolean;
-    /** The key the response is stored under; undefined when it was not stored. Set by `@reqcache/axios`. */
-    cacheKey?: string | undefined;
-    /** Why it was served from the cache, fetched, or not stored (a `Reason` code of `@reqcache/core`). Set by `@reqcache/axios`. */
-    reason?: Reason;
-    /**
-     * One line describing the response, like requests-cache's `str(response)`:
-     * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
-     * Set by `@reqcache/axios`.
-     */
-    cacheDescription?: string;
-  }
+  interface AxiosResponse<T = any, D = any, H = {}, P = any>
+    extends Partial<Omit<CacheFields, 'cacheStatus'>> {}
 }
 
 /** The cache fields every response of a cached instance carries (on `error.response` too). */
-export interface CacheResponseFields extends CacheInfo {
-  /** One line describing the response, like requests-cache's `str(response)`. */
-  cacheDescription: string;
-}
+export type CacheResponseFields = CacheFields;
 
 /** A response of a cached instance, with the cache fields known to be present. */
 // biome-ignore lint/suspicious/noExplicitAny: mirrors axios's own defaults.
