@@ -7,8 +7,10 @@
  * @module
  */
 import {
+  CACHE_HANDLE_NAMES,
   CacheEngine,
   type CacheOptions,
+  cacheHandle,
   type Explanation,
   InvalidOptionError,
   type NetworkResponse,
@@ -20,7 +22,6 @@ import {
   UNKEYABLE,
   unhandledLookup,
 } from '@reqcache/core';
-import { closeCache } from '@reqcache/core/internal';
 import axios, {
   type AxiosAdapter,
   AxiosHeaders,
@@ -104,13 +105,8 @@ export function setupCache<I extends AxiosInstance>(
     return response.data as Explanation;
   };
   Object.defineProperties(instance, {
+    ...cacheHandle(engine),
     explain: { value: explain, configurable: true },
-    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), configurable: true },
-    cache: { value: engine.cache, configurable: true },
-    settings: { value: engine.settings, configurable: true },
-    engine: { value: engine, configurable: true },
-    // One way to close, as cachedFetch.close() and plugin.close(): settle background work, then the store.
-    close: { value: (): Promise<void> => closeCache(engine), configurable: true },
     [INSTALLED]: { value: installed, configurable: true },
   });
   return instance as I & AxiosCacheProperties;
@@ -127,8 +123,7 @@ export function ejectCache(instance: AxiosInstance): boolean {
   if (installed === undefined) return false;
   instance.interceptors.request.eject(installed.interceptorId);
   const target = instance as unknown as Record<PropertyKey, unknown>;
-  for (const name of ['cache', 'settings', 'engine', 'explain', 'disabled', 'close', INSTALLED])
-    delete target[name];
+  for (const name of [...CACHE_HANDLE_NAMES, 'explain', INSTALLED]) delete target[name];
   return true;
 }
 

@@ -3,14 +3,7 @@
  * `config.cache` and the cache fields of a response.
  * @module
  */
-import type {
-  CacheEngine,
-  CacheFields,
-  CacheSettings,
-  Explanation,
-  HttpCache,
-  RequestCacheOptions,
-} from '@reqcache/core';
+import type { CacheFields, CacheHandle, Explanation, RequestCacheOptions } from '@reqcache/core';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 
 declare module 'axios' {
@@ -41,14 +34,8 @@ export type CacheResponseFields = CacheFields;
 // biome-ignore lint/suspicious/noExplicitAny: mirrors axios's own defaults.
 export type CachedAxiosResponse<T = any, D = any> = AxiosResponse<T, D> & CacheResponseFields;
 
-/** What `setupCache` adds to an axios instance. */
-export interface AxiosCacheProperties {
-  /** The store, with requests-cache's inspection and maintenance API (`contains`, `delete`, `filter`, `clear`, `close`, …). */
-  readonly cache: HttpCache;
-  /** The run-time settings (`expireAfter`, `allowableCodes`, …); every assignment is validated at once. */
-  readonly settings: CacheSettings;
-  /** The engine behind the instance, for its events (`hit`, `miss`, `stored`, `revalidated`, `error`) and `settled()`. */
-  readonly engine: CacheEngine;
+/** What `setupCache` adds to an axios instance: core's `CacheHandle` (`cache`, `settings`, `engine`, `disabled`, `close`) and `explain`. */
+export interface AxiosCacheProperties extends CacheHandle {
   /**
    * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
    * reason code): the config goes through the instance's defaults and request interceptors, and no
@@ -56,18 +43,6 @@ export interface AxiosCacheProperties {
    * @example (await api.explain({ url: '/users' })).reason // 'fresh'
    */
   explain(config?: AxiosRequestConfig): Promise<Explanation>;
-  /**
-   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
-   * nor write the cache; concurrent requests outside `fn` still do.
-   * @example await api.disabled(() => api.get('/live'))
-   */
-  disabled<T>(fn: () => T): T;
-  /**
-   * Waits for background revalidations, then closes the store when `autoclose` is on (the default), as
-   * `cachedFetch.close()` and got's `plugin.close()` do.
-   * @example await instance.close();
-   */
-  close(): Promise<void>;
 }
 
 /** An axios instance set up with `setupCache`. */

@@ -9,6 +9,8 @@ export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
 export type { CacheFields } from './cache-fields.js';
 export { attachCacheFields, DescribedResponse } from './cache-fields.js';
+export type { CacheHandle } from './cache-handle.js';
+export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
