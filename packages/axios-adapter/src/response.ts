@@ -14,19 +14,17 @@ import {
   type CacheInfo,
   DescribedResponse,
   entryLocation,
-  generatedStatus,
   type NetworkResponse,
   type Outcome,
   type RedirectHop,
+  type ServedResponse,
+  servedResponse,
   toResponseHeaders,
 } from '@reqcache/core';
 import { knownSize } from '@reqcache/core/internal';
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { plainHeaders } from './request.js';
 import type { CachedRequest } from './types.js';
-
-/** The request of a response: its method and URL as the cache saw them. */
-type Target = { method: string; url: string };
 
 /**
  * The body as the user asked for it, before axios runs `transformResponse` on it (exactly once, after the
@@ -47,15 +45,10 @@ function userData(bytes: Uint8Array, config: InternalAxiosRequestConfig, type: u
   }
 }
 
-/** What the response of one request is made of. */
-interface ResponseParts {
-  status: number;
-  statusText: string;
+/** What a response the caching adapter builds is made of. */
+interface Parts extends Pick<ServedResponse, 'status' | 'statusText' | 'body' | 'entry'> {
   headers: AxiosHeaders;
-  bytes: Uint8Array;
   request: unknown;
-  /** The bytes are a stored entry's, shared between hits and never changed. */
-  shared?: boolean;
 }
 
 /**
@@ -70,14 +63,11 @@ class CachedAxiosResponse extends DescribedResponse {
   config: InternalAxiosRequestConfig;
   request: unknown;
 
-  constructor(
-    parts: ResponseParts,
-    config: InternalAxiosRequestConfig,
-    info: CacheInfo,
-    describe: () => string,
-  ) {
+  constructor(parts: Parts, config: InternalAxiosRequestConfig, info: CacheInfo, describe: () => string) {
     super();
-    this.data = userData(parts.bytes, config, parts.headers.get('content-type'), parts.shared === true);
+    // A stored entry's bytes are shared between hits and never changed: their text is decoded once.
+    const shared = parts.entry !== undefined && Object.isFrozen(parts.entry);
+    this.data = userData(parts.body, config, parts.headers.get('content-type'), shared);
     this.status = parts.status;
     this.statusText = parts.statusText;
     this.headers = parts.headers;
@@ -87,76 +77,52 @@ class CachedAxiosResponse extends DescribedResponse {
   }
 }
 
-/** The stand-in for `response.request` when no request was sent. */
-function cachedRequest(target: Target, responseUrl: string): CachedRequest {
-  return { fromCache: true, method: target.method, url: target.url, res: { responseUrl } };
-}
-
-/** What to build the user's response from, for each kind of outcome. */
-function responseParts(
-  outcome: Outcome<AxiosResponse>,
-  target: Target,
-  ignored: readonly string[],
-): ResponseParts {
-  switch (outcome.source) {
-    case 'cache': {
-      const { entry } = outcome;
-      return {
-        status: entry.status,
-        statusText: entry.statusText,
-        headers: new AxiosHeaders(entry.headers as Record<string, string | string[]>),
-        bytes: entry.body,
-        request: cachedRequest(target, entryLocation(entry, target.url, ignored).url),
-        shared: Object.isFrozen(entry),
-      };
-    }
-    case 'network': {
-      const raw = outcome.response.raw;
-      return {
-        status: raw.status,
-        statusText: raw.statusText,
-        headers: AxiosHeaders.from(raw.headers as AxiosHeaders),
-        bytes: outcome.body ?? bodyBytes(raw.data),
-        request: raw.request,
-      };
-    }
-    case 'not-cached':
-      return {
-        ...generatedStatus(outcome.info.reason),
-        headers: new AxiosHeaders(),
-        bytes: new Uint8Array(),
-        request: cachedRequest(target, target.url),
-      };
-  }
-}
-
 /**
  * The user's response for an outcome, with the cache fields (and `Cache-Status` when it is on):
  * `untouched`, the response the original adapter built for a request the cache did not read, as it is;
- * otherwise one built from the outcome's bytes.
+ * otherwise one built from the outcome's bytes (core's `servedResponse` for an answer from the cache).
  */
 export function userResponse(
   engine: CacheEngine,
   config: InternalAxiosRequestConfig,
-  target: Target,
+  target: { method: string; url: string },
   outcome: Outcome<AxiosResponse>,
   untouched: AxiosResponse | undefined,
 ): AxiosResponse {
   const { info } = outcome;
-  if (outcome.source === 'network' && outcome.body === undefined && outcome.response.raw === untouched) {
-    if (info.cacheStatus !== undefined) {
-      untouched.headers = AxiosHeaders.from(untouched.headers as AxiosHeaders).set(
-        'cache-status',
-        info.cacheStatus,
-      );
+  const describe = (status: number, size: number) => () => engine.describe(info, target, status, size);
+  const build = (parts: Parts): AxiosResponse => {
+    const response = new CachedAxiosResponse(parts, config, info, describe(parts.status, parts.body.length));
+    return response as unknown as AxiosResponse;
+  };
+  if (outcome.source === 'network') {
+    const raw = outcome.response.raw;
+    const headers = AxiosHeaders.from(raw.headers as AxiosHeaders);
+    if (info.cacheStatus !== undefined) headers.set('cache-status', info.cacheStatus);
+    if (outcome.body === undefined && raw === untouched) {
+      if (info.cacheStatus !== undefined) untouched.headers = headers;
+      return attachCacheFields(untouched, info, describe(untouched.status, knownSize(untouched.data)));
     }
-    const size = knownSize(untouched.data);
-    return attachCacheFields(untouched, info, () => engine.describe(info, target, untouched.status, size));
+    const body = outcome.body ?? bodyBytes(raw.data);
+    return build({
+      status: raw.status,
+      statusText: raw.statusText,
+      headers,
+      body,
+      entry: undefined,
+      request: raw.request,
+    });
   }
-  const parts = responseParts(outcome, target, engine.settings.ignoredParameters);
-  if (info.cacheStatus !== undefined) parts.headers.set('cache-status', info.cacheStatus);
-  const describe = () => engine.describe(info, target, parts.status, parts.bytes.byteLength);
-  return new CachedAxiosResponse(parts, config, info, describe) as unknown as AxiosResponse;
+  const served = servedResponse(outcome);
+  const location = served.entry && entryLocation(served.entry, target.url, engine.settings.ignoredParameters);
+  const headers = new AxiosHeaders(served.headers as Record<string, string | string[]>);
+  // Nothing was sent: this stands in for the request, with the URL the response reports.
+  const request: CachedRequest = {
+    fromCache: true,
+    ...target,
+    res: { responseUrl: location?.url ?? target.url },
+  };
+  return build({ ...served, headers, request });
 }
 
 /** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */

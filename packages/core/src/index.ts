@@ -128,6 +128,8 @@ export {
   yamlStage,
   zstdStage,
 } from './serializers.js';
+export type { ServedResponse } from './served-response.js';
+export { servedResponse } from './served-response.js';
 export type { SigningKey, SigningOptions } from './signing.js';
 export { signedSerializer, signingStage } from './signing.js';
 export type { NotStorableReason, Storability } from './storability.js';
