@@ -49,15 +49,11 @@ declare module 'axios' {
   }
 }
 
-/** Marks an instance set up with `setupCache`; holds its interceptor id. */
+/** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
 
 interface CachingAdapter extends AxiosAdapter {
   [WRAPPED]: AdapterSpec;
-}
-
-interface Installed {
-  interceptorId: number;
 }
 
 /**
@@ -97,7 +93,6 @@ export function setupCache<I extends AxiosInstance>(
     null,
     { synchronous: true },
   );
-  const installed: Installed = { interceptorId };
   // The request goes through the instance (defaults, interceptors) as it would be sent, and stops at the
   // caching adapter, which answers with what the cache would do.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
@@ -107,7 +102,7 @@ export function setupCache<I extends AxiosInstance>(
   Object.defineProperties(instance, {
     ...cacheHandle(engine),
     explain: { value: explain, configurable: true },
-    [INSTALLED]: { value: installed, configurable: true },
+    [INSTALLED]: { value: interceptorId, configurable: true },
   });
   return instance as I & AxiosCacheProperties;
 }
@@ -119,9 +114,9 @@ export function setupCache<I extends AxiosInstance>(
  * @returns false when the instance had no cache.
  */
 export function ejectCache(instance: AxiosInstance): boolean {
-  const installed = (instance as AxiosInstance & { [INSTALLED]?: Installed })[INSTALLED];
-  if (installed === undefined) return false;
-  instance.interceptors.request.eject(installed.interceptorId);
+  const interceptorId = (instance as AxiosInstance & { [INSTALLED]?: number })[INSTALLED];
+  if (interceptorId === undefined) return false;
+  instance.interceptors.request.eject(interceptorId);
   const target = instance as unknown as Record<PropertyKey, unknown>;
   for (const name of [...CACHE_HANDLE_NAMES, 'explain', INSTALLED]) delete target[name];
   return true;
