@@ -1,10 +1,17 @@
 /**
- * Translating the config axios hands its adapter into what the cache sees: the full URL, the headers and
- * the body exactly as they will be sent.
+ * Translating what axios sends and receives into what the cache sees: the config axios hands its adapter
+ * (the full URL and the headers exactly as they will be sent), and the response of the original adapter.
  * @module
  */
-import { type CacheRequest, toRequestHeaders } from '@reqcache/core';
-import { Axios, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
+import {
+  bodyBytes,
+  type CacheRequest,
+  type NetworkResponse,
+  type RedirectHop,
+  toRequestHeaders,
+  toResponseHeaders,
+} from '@reqcache/core';
+import { Axios, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 
 /** What axios's `isAbsoluteURL` accepts as absolute (a scheme, or a protocol-relative `//`). */
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
@@ -23,8 +30,8 @@ function requestUrl(config: InternalAxiosRequestConfig): string {
   if (
     typeof url === 'string' &&
     (params === undefined || params === null) &&
-    (baseURL === undefined || baseURL === null || baseURL === '') &&
-    (url.startsWith('https://') || url.startsWith('http://') || ABSOLUTE_URL.test(url))
+    !baseURL &&
+    ABSOLUTE_URL.test(url)
   ) {
     return url;
   }
@@ -38,7 +45,7 @@ function requestUrl(config: InternalAxiosRequestConfig): string {
 }
 
 /** Axios headers (AxiosHeaders or a plain object) as a plain record; `asStrings` joins repeated values. */
-export function plainHeaders(headers: unknown, asStrings = false): Record<string, string | string[]> {
+function plainHeaders(headers: unknown, asStrings = false): Record<string, string | string[]> {
   if (headers === undefined || headers === null) return {};
   const candidate = headers as { toJSON?: (asStrings: boolean) => Record<string, string | string[]> };
   return typeof candidate.toJSON === 'function'
@@ -59,4 +66,30 @@ export function cacheRequest(config: InternalAxiosRequestConfig): Omit<CacheRequ
     signal: config.signal instanceof AbortSignal ? config.signal : undefined,
     timeoutMs: config.timeout !== undefined && config.timeout > 0 ? config.timeout : undefined,
   };
+}
+
+/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
+export function toNetwork(
+  raw: AxiosResponse,
+  url: string,
+  redirects: RedirectHop[] = [],
+): NetworkResponse<AxiosResponse> {
+  return {
+    status: raw.status,
+    statusText: raw.statusText ?? '',
+    headers: toResponseHeaders(plainHeaders(raw.headers)),
+    url: finalUrl(raw.request) ?? url,
+    redirects,
+    readBody: () => Promise.resolve(bodyBytes(raw.data)),
+    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
+    decoded: [],
+    raw,
+  };
+}
+
+/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
+function finalUrl(request: unknown): string | undefined {
+  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
+  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }

@@ -14,16 +14,12 @@ import {
   type CacheInfo,
   DescribedResponse,
   entryLocation,
-  type NetworkResponse,
   type Outcome,
-  type RedirectHop,
   type ServedResponse,
   servedResponse,
-  toResponseHeaders,
 } from '@reqcache/core';
 import { knownSize } from '@reqcache/core/internal';
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { plainHeaders } from './request.js';
 import type { CachedRequest } from './types.js';
 
 /**
@@ -123,32 +119,6 @@ export function userResponse(
     res: { responseUrl: location?.url ?? target.url },
   };
   return build({ ...served, headers, request });
-}
-
-/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
-export function toNetwork(
-  raw: AxiosResponse,
-  url: string,
-  redirects: RedirectHop[] = [],
-): NetworkResponse<AxiosResponse> {
-  return {
-    status: raw.status,
-    statusText: raw.statusText ?? '',
-    headers: toResponseHeaders(plainHeaders(raw.headers)),
-    url: finalUrl(raw.request) ?? url,
-    redirects,
-    readBody: () => Promise.resolve(bodyBytes(raw.data)),
-    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
-    decoded: [],
-    raw,
-  };
-}
-
-/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
-function finalUrl(request: unknown): string | undefined {
-  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
-  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
-  return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
 /**

@@ -31,23 +31,19 @@ import axios, {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { cacheRequest } from './request.js';
-import { settle, toNetwork, userResponse } from './response.js';
+import { cacheRequest, toNetwork } from './request.js';
+import { settle, userResponse } from './response.js';
 import type { AxiosCacheProperties } from './types.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
-/** The config field that makes the caching adapter answer with an explanation instead of sending. */
+/**
+ * The config field `instance.explain(config)` sets to make the caching adapter answer with an explanation
+ * instead of sending (not in axios's config type: users never set it).
+ */
 const EXPLAIN = '__reqcacheExplain';
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** @internal Set by `instance.explain(config)`. */
-    [EXPLAIN]?: boolean;
-  }
-}
 
 /** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
@@ -96,7 +92,11 @@ export function setupCache<I extends AxiosInstance>(
   // The request goes through the instance (defaults, interceptors) as it would be sent, and stops at the
   // caching adapter, which answers with what the cache would do.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
-    const response = await instance.request({ ...config, [EXPLAIN]: true, transformResponse: [] });
+    const response = await instance.request({
+      ...config,
+      [EXPLAIN]: true,
+      transformResponse: [],
+    } as AxiosRequestConfig);
     return response.data as Explanation;
   };
   Object.defineProperties(instance, {
@@ -160,7 +160,7 @@ async function handle(
     config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
   // (No await for the usual bodiless request.)
   const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
-  if (config[EXPLAIN] === true) {
+  if ((config as { [EXPLAIN]?: unknown })[EXPLAIN] === true) {
     const data = await engine.explain(
       { method, url, headers, body: body === UNKEYABLE ? undefined : body },
       options,
