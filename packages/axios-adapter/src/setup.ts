@@ -54,9 +54,9 @@ interface CachingAdapter extends AxiosAdapter {
 
 /**
  * Adds an HTTP cache to an axios instance (`axios` itself or one from `axios.create()`) and returns the
- * same instance, typed, with `.cache`, `.settings` and `.engine`. Responses carry `fromCache`, `createdAt`,
- * `expires`, `isExpired`, `revalidated`, `cacheKey` and `cacheDescription`; per-request options go in
- * `config.cache` (`false` bypasses the cache).
+ * same instance, typed, with core's `CacheHandle` members (`.cache`, `.settings`, `.engine`, …) and
+ * `explain`. Responses carry core's `CacheFields` (`fromCache`, `reason`, `cacheDescription`, …);
+ * per-request options go in `config.cache` (`false` bypasses the cache).
  *
  * @param instance An axios instance; it is changed in place (one request interceptor is added).
  * @param options The cache options, the same in every reqcache adapter. Validated at once.
