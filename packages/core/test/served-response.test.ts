@@ -1,80 +1,69 @@
-/** The response an outcome stands for: a stored one, a generated 504, or a network one as it would be stored. */
+/** The response an outcome stands for: stored, generated (RFC 9111 §4.2.4, onlyIfCached) or from the network. */
 import test from 'ava';
-import { cacheInfo, type NetworkResponse, type Outcome, storedInfo } from '../src/contract.js';
-import type { Reason } from '../src/reason.js';
+import { cacheInfo, type NetworkResponse, type Outcome } from '../src/contract.js';
 import { type ServedResponse, servedResponse } from '../src/served-response.js';
 import { makeEntry, T0 } from './helpers/entry.js';
 
-const utf8 = new TextEncoder();
-const ENTRY = makeEntry();
-const BODY = utf8.encode('fresh body');
+const entry = makeEntry();
+const bytes = new TextEncoder().encode('hello');
+const raw = { rawBody: bytes };
 
-function network(body: Uint8Array | undefined, raw: Uint8Array): Outcome<Uint8Array> {
-  const response: NetworkResponse<Uint8Array> = {
-    status: 200,
-    statusText: 'OK',
-    headers: { 'content-type': 'text/plain', connection: 'keep-alive', 'content-length': '999' },
-    url: 'https://example.com/get',
-    readBody: async () => raw,
-    decoded: [],
+function network(headers: Record<string, string>, body: Uint8Array | undefined): Outcome<typeof raw> {
+  const response: NetworkResponse<typeof raw> = {
+    status: 201,
+    statusText: 'Created',
+    headers,
+    url: 'https://example.com/a',
+    readBody: async () => bytes,
     raw,
   };
   return { source: 'network', response, body, info: cacheInfo('miss', T0) };
 }
 
-function generated(reason: Reason): Outcome<Uint8Array> {
-  return { source: 'not-cached', info: cacheInfo(reason, T0, true) };
-}
+const withStatus = (outcome: Outcome<typeof raw>): Outcome<typeof raw> => ({
+  ...outcome,
+  info: { ...outcome.info, cacheStatus: 'reqcache; hit' },
+});
 
-const ROWS: readonly [
-  name: string,
-  outcome: Outcome<Uint8Array>,
-  expected: Omit<ServedResponse, 'body'> & { text: string },
-][] = [
-  [
-    'a stored response, as stored',
-    { source: 'cache', entry: ENTRY, info: storedInfo('k', ENTRY, T0, 'fresh') },
-    { status: 200, statusText: 'OK', headers: ENTRY.headers, text: '{"ok":true}', entry: ENTRY },
-  ],
+const stored: Outcome<typeof raw> = { source: 'cache', entry, info: cacheInfo('fresh', T0, true) };
+const ROWS: readonly [name: string, outcome: Outcome<typeof raw>, expected: Partial<ServedResponse>][] = [
+  ['a stored response: as stored, with its entry', stored, { status: 200, headers: entry.headers, entry }],
   [
     'onlyIfCached with nothing usable: 504 Not Cached, no header, no body',
-    generated('only-if-cached'),
-    { status: 504, statusText: 'Not Cached', headers: {}, text: '', entry: undefined },
+    { source: 'not-cached', info: cacheInfo('only-if-cached', T0, true) },
+    { status: 504, statusText: 'Not Cached', headers: {}, body: new Uint8Array(), entry: undefined },
   ],
   [
     'an unreachable origin that must revalidate (RFC 9111 §4.2.4): 504 Gateway Timeout',
-    generated('gateway-timeout'),
-    { status: 504, statusText: 'Gateway Timeout', headers: {}, text: '', entry: undefined },
+    { source: 'not-cached', info: cacheInfo('gateway-timeout', T0, true) },
+    { status: 504, statusText: 'Gateway Timeout', body: new Uint8Array() },
   ],
   [
-    'a network response with the body the engine read: headers as stored (RFC 9111 §3.1)',
-    network(BODY, utf8.encode('unused')),
-    {
-      status: 200,
-      statusText: 'OK',
-      headers: { 'content-type': 'text/plain', 'content-length': String(BODY.byteLength) },
-      text: 'fresh body',
-      entry: undefined,
-    },
+    'a network response whose body the engine read: that body, the stored headers (hop-by-hop dropped)',
+    network({ connection: 'close', 'content-type': 'text/plain' }, bytes),
+    { status: 201, headers: { 'content-type': 'text/plain', 'content-length': '5' }, body: bytes },
+  ],
+  [
+    'a network response whose body the engine did not read: the client’s raw body',
+    network({}, undefined),
+    { status: 201, body: bytes, entry: undefined },
+  ],
+  [
+    'Cache-Status on (RFC 9211): added to the headers',
+    withStatus(stored),
+    { headers: { ...entry.headers, 'cache-status': 'reqcache; hit' } },
   ],
 ];
-for (const [name, outcome, { text, ...expected }] of ROWS) {
+
+for (const [name, outcome, expected] of ROWS) {
   test(`servedResponse: ${name}`, (t) => {
-    const { body, ...served } = servedResponse(outcome);
-    t.deepEqual(served, expected);
-    t.is(new TextDecoder().decode(body), text);
+    const served = servedResponse(outcome, (response) => response.rawBody);
+    for (const [field, value] of Object.entries(expected)) {
+      t.deepEqual(served[field as keyof ServedResponse], value, field);
+    }
   });
 }
 
-test('servedResponse: a network body the engine did not read comes from the raw response', (t) => {
-  const raw = utf8.encode('raw body');
-  t.is(new TextDecoder().decode(servedResponse(network(undefined, raw), (bytes) => bytes).body), 'raw body');
-  t.is(servedResponse(network(undefined, raw)).body.byteLength, 0);
-});
-
-test('servedResponse: Cache-Status (RFC 9211) is added to a copy of the headers when the setting is on', (t) => {
-  const info = { ...storedInfo('k', ENTRY, T0, 'fresh'), cacheStatus: 'reqcache; hit' };
-  const served = servedResponse({ source: 'cache', entry: ENTRY, info });
-  t.is(served.headers['cache-status'], 'reqcache; hit');
-  t.is(ENTRY.headers['cache-status'], undefined);
+test('servedResponse: without rawBody, an unread network body is empty', (t) => {
+  t.deepEqual(servedResponse(network({}, undefined)).body, new Uint8Array());
 });
