@@ -123,11 +123,10 @@ export function ejectCache(instance: AxiosInstance): boolean {
 }
 
 function isAxiosInstance(value: unknown): value is AxiosInstance {
-  const candidate = value as Partial<AxiosInstance> | null;
+  // Optional chaining reads undefined from null, undefined and primitives alike.
+  const candidate = value as Partial<AxiosInstance> | null | undefined;
   return (
-    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
-    typeof candidate?.interceptors?.request?.use === 'function' &&
-    typeof candidate.defaults === 'object'
+    typeof candidate?.interceptors?.request?.use === 'function' && typeof candidate.defaults === 'object'
   );
 }
 
