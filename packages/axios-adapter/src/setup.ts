@@ -7,21 +7,21 @@
  * @module
  */
 import {
+  CACHE_HANDLE_NAMES,
   CacheEngine,
   type CacheOptions,
-  type CacheRequest,
+  cacheHandle,
   type Explanation,
-  generatedStatus,
   InvalidOptionError,
   type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
+  requestBody,
   type Send,
-  toResponseHeaders,
+  UNKEYABLE,
   unhandledLookup,
 } from '@reqcache/core';
-import { closeCache } from '@reqcache/core/internal';
 import axios, {
   type AxiosAdapter,
   AxiosHeaders,
@@ -31,49 +31,32 @@ import axios, {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { requestBody, requestHeaders, requestUrl, UNKEYABLE } from './request.js';
-import {
-  attachInfo,
-  axiosHeaders,
-  bodyBytes,
-  buildResponse,
-  cachedRequest,
-  knownSize,
-  type ResponseParts,
-  settle,
-} from './response.js';
+import { cacheRequest, toNetwork } from './request.js';
+import { settle, userResponse } from './response.js';
 import type { AxiosCacheProperties } from './types.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
-/** The config field that makes the caching adapter answer with an explanation instead of sending. */
+/**
+ * The config field `instance.explain(config)` sets to make the caching adapter answer with an explanation
+ * instead of sending (not in axios's config type: users never set it).
+ */
 const EXPLAIN = '__reqcacheExplain';
 
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** @internal Set by `instance.explain(config)`. */
-    [EXPLAIN]?: boolean;
-  }
-}
-
-/** Marks an instance set up with `setupCache`; holds its interceptor id. */
+/** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
 
 interface CachingAdapter extends AxiosAdapter {
   [WRAPPED]: AdapterSpec;
 }
 
-interface Installed {
-  interceptorId: number;
-}
-
 /**
  * Adds an HTTP cache to an axios instance (`axios` itself or one from `axios.create()`) and returns the
- * same instance, typed, with `.cache`, `.settings` and `.engine`. Responses carry `fromCache`, `createdAt`,
- * `expires`, `isExpired`, `revalidated`, `cacheKey` and `cacheDescription`; per-request options go in
- * `config.cache` (`false` bypasses the cache).
+ * same instance, typed, with core's `CacheHandle` members (`.cache`, `.settings`, `.engine`, …) and
+ * `explain`. Responses carry core's `CacheFields` (`fromCache`, `reason`, `cacheDescription`, …);
+ * per-request options go in `config.cache` (`false` bypasses the cache).
  *
  * @param instance An axios instance; it is changed in place (one request interceptor is added).
  * @param options The cache options, the same in every reqcache adapter. Validated at once.
@@ -106,22 +89,20 @@ export function setupCache<I extends AxiosInstance>(
     null,
     { synchronous: true },
   );
-  const installed: Installed = { interceptorId };
   // The request goes through the instance (defaults, interceptors) as it would be sent, and stops at the
   // caching adapter, which answers with what the cache would do.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
-    const response = await instance.request({ ...config, [EXPLAIN]: true, transformResponse: [] });
+    const response = await instance.request({
+      ...config,
+      [EXPLAIN]: true,
+      transformResponse: [],
+    } as AxiosRequestConfig);
     return response.data as Explanation;
   };
   Object.defineProperties(instance, {
+    ...cacheHandle(engine),
     explain: { value: explain, configurable: true },
-    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), configurable: true },
-    cache: { value: engine.cache, configurable: true },
-    settings: { value: engine.settings, configurable: true },
-    engine: { value: engine, configurable: true },
-    // One way to close, as cachedFetch.close() and plugin.close(): settle background work, then the store.
-    close: { value: (): Promise<void> => closeCache(engine), configurable: true },
-    [INSTALLED]: { value: installed, configurable: true },
+    [INSTALLED]: { value: interceptorId, configurable: true },
   });
   return instance as I & AxiosCacheProperties;
 }
@@ -133,21 +114,19 @@ export function setupCache<I extends AxiosInstance>(
  * @returns false when the instance had no cache.
  */
 export function ejectCache(instance: AxiosInstance): boolean {
-  const installed = (instance as AxiosInstance & { [INSTALLED]?: Installed })[INSTALLED];
-  if (installed === undefined) return false;
-  instance.interceptors.request.eject(installed.interceptorId);
+  const interceptorId = (instance as AxiosInstance & { [INSTALLED]?: number })[INSTALLED];
+  if (interceptorId === undefined) return false;
+  instance.interceptors.request.eject(interceptorId);
   const target = instance as unknown as Record<PropertyKey, unknown>;
-  for (const name of ['cache', 'settings', 'engine', 'explain', 'disabled', 'close', INSTALLED])
-    delete target[name];
+  for (const name of [...CACHE_HANDLE_NAMES, 'explain', INSTALLED]) delete target[name];
   return true;
 }
 
 function isAxiosInstance(value: unknown): value is AxiosInstance {
-  const candidate = value as Partial<AxiosInstance> | null;
+  // Optional chaining reads undefined from null, undefined and primitives alike.
+  const candidate = value as Partial<AxiosInstance> | null | undefined;
   return (
-    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
-    typeof candidate?.interceptors?.request?.use === 'function' &&
-    typeof candidate.defaults === 'object'
+    typeof candidate?.interceptors?.request?.use === 'function' && typeof candidate.defaults === 'object'
   );
 }
 
@@ -174,14 +153,19 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
-  const method = (config.method ?? 'get').toUpperCase();
-  const url = requestUrl(config);
-  const target = { method, url };
-  const requestOptions =
+  const request = cacheRequest(config);
+  const { method, url, headers } = request;
+  const options =
     config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
-  const headers = requestHeaders(config);
   // (No await for the usual bodiless request.)
   const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
+  if ((config as { [EXPLAIN]?: unknown })[EXPLAIN] === true) {
+    const data = await engine.explain(
+      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
+      options,
+    );
+    return { data, status: 200, statusText: 'OK', headers: new AxiosHeaders(), config, request: {} };
+  }
   // A request the cache will not use is sent as the user configured it (streaming and all).
   let untouched: AxiosResponse | undefined;
   const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
@@ -190,73 +174,16 @@ async function handle(
     untouched.config = config;
     return toNetwork(untouched, url);
   };
-  if (config[EXPLAIN] === true) {
-    const explained = await engine.explain(
-      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
-      requestOptions,
-    );
-    return {
-      data: explained,
-      status: 200,
-      statusText: 'OK',
-      headers: new AxiosHeaders(),
-      config,
-      request: {},
-    };
-  }
   let outcome: Outcome<AxiosResponse>;
   try {
     outcome =
       body === UNKEYABLE
         ? await engine.resume(unhandledLookup({ method, url, headers }, 'unkeyable-body'), sendFn)
-        : await engine.request({ method, url, headers, body, ...waitBounds(config) }, requestOptions, sendFn);
+        : await engine.request({ ...request, body }, options, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);
   }
-  if (outcome.source === 'network' && outcome.body === undefined && outcome.response.raw === untouched) {
-    if (outcome.info.cacheStatus !== undefined) setHeader(untouched, outcome.info.cacheStatus);
-    return settle(attachInfo(engine, untouched, target, outcome.info, knownSize(untouched.data)));
-  }
-  const parts = responseParts(outcome, target);
-  if (outcome.info.cacheStatus !== undefined) parts.headers.set('cache-status', outcome.info.cacheStatus);
-  return settle(buildResponse(engine, config, target, parts, outcome.info));
-}
-
-/** What to build the user's response from, for each kind of outcome. */
-function responseParts(
-  outcome: Outcome<AxiosResponse>,
-  target: { method: string; url: string },
-): ResponseParts {
-  switch (outcome.source) {
-    case 'cache': {
-      const { entry } = outcome;
-      return {
-        status: entry.status,
-        statusText: entry.statusText,
-        headers: axiosHeaders(entry.headers),
-        bytes: entry.body,
-        request: cachedRequest(target.method, target.url, entry.url),
-        shared: Object.isFrozen(entry),
-      };
-    }
-    case 'network': {
-      const raw = outcome.response.raw;
-      return {
-        status: raw.status,
-        statusText: raw.statusText,
-        headers: AxiosHeaders.from(raw.headers as AxiosHeaders),
-        bytes: outcome.body ?? bodyBytes(raw.data),
-        request: raw.request,
-      };
-    }
-    case 'not-cached':
-      return {
-        ...generatedStatus(outcome.info.reason),
-        headers: new AxiosHeaders(),
-        bytes: new Uint8Array(),
-        request: cachedRequest(target.method, target.url, target.url),
-      };
-  }
+  return settle(userResponse(engine, config, { method, url }, outcome, untouched));
 }
 
 /**
@@ -293,32 +220,6 @@ async function send(
   return toNetwork(raw, current, redirects);
 }
 
-/** An axios response as core's {@link NetworkResponse} (its body read as bytes only when the engine asks). */
-function toNetwork(
-  raw: AxiosResponse,
-  url: string,
-  redirects: RedirectHop[] = [],
-): NetworkResponse<AxiosResponse> {
-  return {
-    status: raw.status,
-    statusText: raw.statusText ?? '',
-    headers: toResponseHeaders(plainHeaders(raw.headers)),
-    url: finalUrl(raw.request) ?? url,
-    redirects,
-    readBody: () => Promise.resolve(bodyBytes(raw.data)),
-    // axios drops Content-Encoding from a body it decodes: one left describes the bytes.
-    decoded: [],
-    raw,
-  };
-}
-
-/** Adds `Cache-Status` to a response the original adapter built. */
-function setHeader(response: AxiosResponse, cacheStatus: string): void {
-  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
-  headers.set('cache-status', cacheStatus);
-  response.headers = headers;
-}
-
 /** A network error carries the internal copy of the config: give it the user's (retry interceptors re-send it). */
 function restoreConfig(error: unknown, config: InternalAxiosRequestConfig): unknown {
   if (isAxiosError(error)) {
@@ -326,24 +227,4 @@ function restoreConfig(error: unknown, config: InternalAxiosRequestConfig): unkn
     if (error.response !== undefined) error.response.config = config;
   }
   return error;
-}
-
-function plainHeaders(headers: unknown): Record<string, string | string[]> {
-  if (headers === undefined || headers === null) return {};
-  const candidate = headers as { toJSON?: () => Record<string, string | string[]> };
-  return typeof candidate.toJSON === 'function' ? candidate.toJSON() : (headers as Record<string, string>);
-}
-
-/** The URL of the final response after redirects: follow-redirects (Node) and XHR expose it. */
-function finalUrl(request: unknown): string | undefined {
-  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
-  const url = candidate?.res?.responseUrl ?? candidate?.responseURL;
-  return typeof url === 'string' && url !== '' ? url : undefined;
-}
-
-/** The request's abort signal and timeout, which bound how long it waits for another process's answer. */
-function waitBounds(config: InternalAxiosRequestConfig): Pick<CacheRequest, 'signal' | 'timeoutMs'> {
-  const signal = config.signal instanceof AbortSignal ? config.signal : undefined;
-  const timeoutMs = config.timeout !== undefined && config.timeout > 0 ? config.timeout : undefined;
-  return { signal, timeoutMs };
 }

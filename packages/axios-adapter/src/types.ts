@@ -3,15 +3,7 @@
  * `config.cache` and the cache fields of a response.
  * @module
  */
-import type {
-  CacheEngine,
-  CacheInfo,
-  CacheSettings,
-  Explanation,
-  HttpCache,
-  Reason,
-  RequestCacheOptions,
-} from '@reqcache/core';
+import type { CacheFields, CacheHandle, Explanation, RequestCacheOptions } from '@reqcache/core';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 
 declare module 'axios' {
@@ -28,50 +20,22 @@ declare module 'axios' {
     cache?: RequestCacheOptions | false;
   }
 
+  /** The cache fields `@reqcache/axios` sets on every response of a cached instance: see core's `CacheFields`. */
   // biome-ignore lint/suspicious/noExplicitAny: the type parameters must repeat axios's own declaration.
   // biome-ignore lint/complexity/noBannedTypes: the type parameters must repeat axios's own declaration.
-  interface AxiosResponse<T = any, D = any, H = {}, P = any> {
-    /** True when the response was served from the cache (also after a 304 revalidation, and for a synthetic 504). Set by `@reqcache/axios`. */
-    fromCache?: boolean;
-    /** When the response was first received. Set by `@reqcache/axios`. */
-    createdAt?: Date;
-    /** When it stops being fresh; null for never or when it was not stored. Set by `@reqcache/axios`. */
-    expires?: Date | null;
-    /** True when a stale response was served. Set by `@reqcache/axios`. */
-    isExpired?: boolean;
-    /** True when a stored response was revalidated with a 304 for this request. Set by `@reqcache/axios`. */
-    revalidated?: boolean;
-    /** The key the response is stored under; undefined when it was not stored. Set by `@reqcache/axios`. */
-    cacheKey?: string | undefined;
-    /** Why it was served from the cache, fetched, or not stored (a `Reason` code of `@reqcache/core`). Set by `@reqcache/axios`. */
-    reason?: Reason;
-    /**
-     * One line describing the response, like requests-cache's `str(response)`:
-     * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
-     * Set by `@reqcache/axios`.
-     */
-    cacheDescription?: string;
-  }
+  interface AxiosResponse<T = any, D = any, H = {}, P = any>
+    extends Partial<Omit<CacheFields, 'cacheStatus'>> {}
 }
 
 /** The cache fields every response of a cached instance carries (on `error.response` too). */
-export interface CacheResponseFields extends CacheInfo {
-  /** One line describing the response, like requests-cache's `str(response)`. */
-  cacheDescription: string;
-}
+export type CacheResponseFields = CacheFields;
 
 /** A response of a cached instance, with the cache fields known to be present. */
 // biome-ignore lint/suspicious/noExplicitAny: mirrors axios's own defaults.
 export type CachedAxiosResponse<T = any, D = any> = AxiosResponse<T, D> & CacheResponseFields;
 
-/** What `setupCache` adds to an axios instance. */
-export interface AxiosCacheProperties {
-  /** The store, with requests-cache's inspection and maintenance API (`contains`, `delete`, `filter`, `clear`, `close`, …). */
-  readonly cache: HttpCache;
-  /** The run-time settings (`expireAfter`, `allowableCodes`, …); every assignment is validated at once. */
-  readonly settings: CacheSettings;
-  /** The engine behind the instance, for its events (`hit`, `miss`, `stored`, `revalidated`, `error`) and `settled()`. */
-  readonly engine: CacheEngine;
+/** What `setupCache` adds to an axios instance: core's `CacheHandle` (`cache`, `settings`, `engine`, `disabled`, `close`) and `explain`. */
+export interface AxiosCacheProperties extends CacheHandle {
   /**
    * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
    * reason code): the config goes through the instance's defaults and request interceptors, and no
@@ -79,18 +43,6 @@ export interface AxiosCacheProperties {
    * @example (await api.explain({ url: '/users' })).reason // 'fresh'
    */
   explain(config?: AxiosRequestConfig): Promise<Explanation>;
-  /**
-   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
-   * nor write the cache; concurrent requests outside `fn` still do.
-   * @example await api.disabled(() => api.get('/live'))
-   */
-  disabled<T>(fn: () => T): T;
-  /**
-   * Waits for background revalidations, then closes the store when `autoclose` is on (the default), as
-   * `cachedFetch.close()` and got's `plugin.close()` do.
-   * @example await instance.close();
-   */
-  close(): Promise<void>;
 }
 
 /** An axios instance set up with `setupCache`. */

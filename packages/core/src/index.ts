@@ -3,8 +3,14 @@
  * revalidation, serializers and storage — for reuse in custom clients.
  * @module @reqcache/core
  */
+export { bodyBytes, requestBody, UNKEYABLE } from './body-bytes.js';
+export { bodyText } from './body-text.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
+export type { CacheFields } from './cache-fields.js';
+export { attachCacheFields, DescribedResponse } from './cache-fields.js';
+export type { CacheHandle } from './cache-handle.js';
+export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
@@ -39,6 +45,8 @@ export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export { describeResponse, ENTRY_VERSION, hasValidator, isEntryExpired } from './entry.js';
 export { buildEntry, storedHeaders } from './entry-builder.js';
+export type { EntryLocation } from './entry-location.js';
+export { entryLocation } from './entry-location.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   ConstructionOnlyOptionError,
@@ -120,6 +128,8 @@ export {
   yamlStage,
   zstdStage,
 } from './serializers.js';
+export type { ServedResponse } from './served-response.js';
+export { servedResponse } from './served-response.js';
 export type { SigningKey, SigningOptions } from './signing.js';
 export { signedSerializer, signingStage } from './signing.js';
 export type { NotStorableReason, Storability } from './storability.js';

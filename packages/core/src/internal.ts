@@ -16,6 +16,7 @@ export {
   redisNamespace,
   sqlitePath,
 } from './backends.js';
+export { knownSize } from './body-bytes.js';
 export { formatCacheControl, MAX_DELTA_SECONDS } from './cache-control.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export { closeCache } from './close.js';
@@ -26,6 +27,8 @@ export { contentTypeOf, formatFileSize } from './entry.js';
 export { connectionFields, isBodyDecoded } from './entry-builder.js';
 export { describeValue } from './errors.js';
 export { expiresInSeconds, parseDurationMs, resolveExpiresAt } from './expire-after.js';
+export type { FormDataLike } from './form-data.js';
+export { formDataText, isSpecFormData } from './form-data.js';
 export type { RfcNotStorableReason } from './heuristic.js';
 export { HEURISTIC_FRACTION, HEURISTICALLY_CACHEABLE_STATUSES } from './heuristic.js';
 export { parseHttpDateStrict } from './http-date.js';
