@@ -307,8 +307,8 @@ export function freezeEntry(entry: CacheEntry): CacheEntry {
   return Object.freeze(entry);
 }
 
-/** A deep copy of an entry: its own body bytes, header lists, request and history. */
-function copyEntry(entry: CacheEntry): CacheEntry {
+/** A deep copy of an entry: its own body bytes, header lists, request and history. @internal */
+export function copyEntry(entry: CacheEntry): CacheEntry {
   const request: StoredRequest = {
     method: entry.request.method,
     url: entry.request.url,

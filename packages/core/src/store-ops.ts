@@ -141,6 +141,8 @@ export function openCache(
     clock: normalized.clock,
     ...hooks,
     autoclose: () => settings.autoclose,
+    // requests-cache's memory backend stores objects as they are: no serializing on a miss, no decoding.
+    keepsEntries: opened.name === 'memory' && normalized.serializer === 'json',
   });
   opened.keyv.on('error', (error: unknown) => cache.storeFailed(toStoreError(error)));
   opened.onRefused?.((error) => hooks.report(error));

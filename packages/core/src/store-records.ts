@@ -9,7 +9,7 @@ import type { Keyv } from 'keyv';
 import type { CacheEntry } from './entry.js';
 import { ReqcacheError } from './errors.js';
 import type { KeyRequest } from './key.js';
-import { type Serializer, SerializerPipeline } from './serializer.js';
+import { copyEntry, freezeEntry, type Serializer, SerializerPipeline } from './serializer.js';
 import { StoreHealth, type StoreRecovery, type StoreTicket } from './store-health.js';
 
 /** What a raw read returns for a value Keyv itself could not parse (already reported). @internal */
@@ -37,6 +37,19 @@ export interface HttpCacheInit {
   autoclose: () => boolean;
   /** Called when a store that was down answers again (see {@link StoreHealth}). */
   recovered?: (info: StoreRecovery) => void;
+  /**
+   * The store keeps entries as objects, unserialized: the memory backend with the default serializer
+   * (requests-cache's memory backend stores objects as they are). Each is a frozen copy, shared by reads.
+   */
+  keepsEntries?: boolean;
+}
+
+/** The entries a store keeps as objects (see {@link HttpCacheInit.keepsEntries}): told apart from anything else a Map may hold. */
+const keptEntries = new WeakSet<object>();
+
+/** Whether a raw value is an entry a store keeps as an object. */
+function isKept(raw: unknown): raw is CacheEntry {
+  return typeof raw === 'object' && raw !== null && keptEntries.has(raw);
 }
 
 /** The Map behind a Keyv whose records can be read without it, and the prefix of its keys. */
@@ -84,11 +97,14 @@ export class StoreRecords {
 
   /** Set when reads can go straight to the Map behind the Keyv (see {@link StoreRecords.#directRead}). */
   readonly #direct: DirectMap | undefined;
+  /** Entries are kept as frozen objects, not serialized (see {@link HttpCacheInit.keepsEntries}). */
+  readonly #keepsEntries: boolean;
 
   constructor(init: HttpCacheInit) {
     this.init = init;
     this.keyv = init.keyv;
     this.#direct = directMap(init.keyv);
+    this.#keepsEntries = init.keepsEntries === true && this.#direct !== undefined;
   }
 
   /** True while the store is considered down (failed, and not yet answering a probe). */
@@ -127,9 +143,13 @@ export class StoreRecords {
 
   /** Writes a response and its aliases; failures are reported, never thrown. Returns true when written. @internal */
   async write(key: string, entry: CacheEntry, aliases: readonly string[] = []): Promise<boolean> {
-    let value: string | Uint8Array;
+    let value: string | Uint8Array | CacheEntry;
     try {
-      value = this.init.serializer.dumps(entry);
+      if (this.#keepsEntries) {
+        // A copy of its own (the caller keeps the body it read), frozen, recognised when read back.
+        value = freezeEntry(copyEntry(entry));
+        keptEntries.add(value);
+      } else value = this.init.serializer.dumps(entry);
       // Keyv keeps Buffers intact but turns a plain Uint8Array into {"0": …}: hand it a Buffer view.
       if (value instanceof Uint8Array && !Buffer.isBuffer(value))
         value = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -230,6 +250,7 @@ export class StoreRecords {
   /** Decodes a stored value; `shared` (the engine's reads) may return a frozen entry shared with other reads. */
   protected decodeRaw(key: string, raw: unknown, shared = false): CacheEntry | undefined {
     if (raw === CORRUPT) return undefined;
+    if (isKept(raw)) return shared ? raw : copyEntry(raw);
     try {
       if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
         throw new ReqcacheError(
@@ -248,6 +269,11 @@ export class StoreRecords {
       );
       return undefined;
     }
+  }
+
+  /** A stored value as an entry of the caller's own; throws what the serializer throws for one it cannot read. */
+  protected loadsCopy(raw: unknown): CacheEntry {
+    return isKept(raw) ? copyEntry(raw) : this.init.serializer.loads(raw as string | Uint8Array);
   }
 
   /** Every raw record of the store's namespace, as the store lists them. */

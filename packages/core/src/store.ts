@@ -143,7 +143,7 @@ export class HttpCache extends StoreRecords {
       if (aliasTarget(raw) !== undefined) continue;
       let entry: CacheEntry;
       try {
-        entry = this.init.serializer.loads(raw as string | Uint8Array);
+        entry = this.loadsCopy(raw);
       } catch (error) {
         if (invalid)
           yield {
@@ -342,7 +342,7 @@ export class HttpCache extends StoreRecords {
       if (aliasTarget(raw) !== undefined) continue;
       let entry: CacheEntry;
       try {
-        entry = this.init.serializer.loads(raw as string | Uint8Array);
+        entry = this.loadsCopy(raw);
       } catch {
         continue; // undecodable: skipped here, as filter() skips it
       }

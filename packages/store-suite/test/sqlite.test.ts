@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CacheEngine, InvalidOptionError, type ReqcacheError } from '@reqcache/core';
+import { CacheEngine, InvalidOptionError, type ReqcacheError, serializerByName } from '@reqcache/core';
 import { createTestServer, pseudoRandomBytes } from '@reqcache/test-server';
 import test from 'ava';
 import { fetchThrough, registerStoreSuite } from '../src/index.js';
@@ -68,7 +68,8 @@ test('store sqlite: a file written by earlier versions (@keyv/sqlite, Keyv JSON 
   const url = `${server.url}/bytes/640?seed=3`;
   // What an earlier version wrote: @keyv/sqlite 4's table `responses` (same SQL), and in each row Keyv's
   // JSON around the serialized entry, under the namespaced key (written here without node-sqlite3).
-  const earlier = new CacheEngine({ backend: 'memory' });
+  // (A serializer object, so the memory store keeps the serialized text rather than the entry itself.)
+  const earlier = new CacheEngine({ backend: 'memory', serializer: serializerByName('json') });
   t.false((await fetchThrough(earlier, url)).fromCache);
   const key = earlier.createKey({ method: 'GET', url, headers: {} });
   const serialized = await earlier.keyv.get(key);
