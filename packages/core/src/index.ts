@@ -5,6 +5,8 @@
  */
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
+export type { CacheModeEffect, FetchCacheMode } from './cache-mode.js';
+export { applyCacheMode, CACHE_MODES } from './cache-mode.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
@@ -39,6 +41,8 @@ export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export { describeResponse, ENTRY_VERSION, hasValidator, isEntryExpired } from './entry.js';
 export { buildEntry, storedHeaders } from './entry-builder.js';
+export type { EntryLocation } from './entry-location.js';
+export { entryLocation } from './entry-location.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   ConstructionOnlyOptionError,
@@ -78,6 +82,7 @@ export { createKey, normalizeUrl } from './key.js';
 export type { LeaseStore, StoreFlight } from './lease.js';
 export { waitLimitMs } from './lease.js';
 export { explainLookup, requestContext, unhandledLookup } from './lookup.js';
+export { hasNullBody, NULL_BODY_STATUSES } from './null-body.js';
 export type {
   BackendName,
   CacheOptions,

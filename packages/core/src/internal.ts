@@ -17,6 +17,7 @@ export {
   sqlitePath,
 } from './backends.js';
 export { formatCacheControl, MAX_DELTA_SECONDS } from './cache-control.js';
+export { checkCacheMode } from './cache-mode.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export { closeCache } from './close.js';
 export { cacheInfo, storedInfo } from './contract.js';
@@ -29,11 +30,23 @@ export { expiresInSeconds, parseDurationMs, resolveExpiresAt } from './expire-af
 export type { RfcNotStorableReason } from './heuristic.js';
 export { HEURISTIC_FRACTION, HEURISTICALLY_CACHEABLE_STATUSES } from './heuristic.js';
 export { parseHttpDateStrict } from './http-date.js';
+export type { GlobalSlot, Installation } from './installation.js';
+export { createInstallation } from './installation.js';
 export type { KeyOptions } from './key.js';
 export { CREDENTIAL_HEADERS, normalizeBody, normalizeHeaders } from './key.js';
 export type { NormalizedOptions, ParsedSettings, SettingsOptions } from './options.js';
 export { normalizeOptions } from './options.js';
 export { REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
+export type { RequestLike } from './request-init.js';
+export {
+  checkBodyAllowed,
+  extractBody,
+  headersOf,
+  isRequestLike,
+  parseRequestUrl,
+  requestFields,
+  withoutFragment,
+} from './request-init.js';
 export {
   headMatchesStored,
   mergeNotModified,
