@@ -11,11 +11,13 @@ export type {
   CacheOptions,
   CacheSettings,
   ExpireAfter,
+  FetchCacheMode,
   HttpCache,
   RequestCacheOptions,
 } from '@reqcache/core';
 export {
   ALL_METHODS,
+  CACHE_MODES,
   ConstructionOnlyOptionError,
   DEFAULT_IGNORED_PARAMETERS,
   DO_NOT_CACHE,
@@ -26,14 +28,12 @@ export {
   ReqcacheError,
   UnknownOptionError,
 } from '@reqcache/core';
-export { CACHE_MODES } from './cache-mode.js';
 export { clear, disabled, enabled, getCache, installCache, isInstalled, uninstallCache } from './install.js';
 export type {
   CacheAttributes,
   CachedFetch,
   CachedFetchResponse,
   CachedRequestInit,
-  FetchCacheMode,
   FetchLike,
   FetchResponseLike,
 } from './types.js';

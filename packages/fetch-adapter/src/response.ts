@@ -1,130 +1,73 @@
 /**
- * The engine's outcome → a `Response` with the cache attributes as own properties.
+ * A `Response` with the cache attributes as own properties: built from bytes (hits, and network
+ * responses whose body was read to store them), or the wrapped fetch's own response, decorated.
  * @module
  */
 import {
   assignCacheInfo,
-  type CacheEntry,
   type CacheInfo,
-  generatedStatus,
+  type EntryLocation,
+  hasNullBody,
   headerPairs,
   type ResponseHeaders,
 } from '@reqcache/core';
-import { redactUrl } from '@reqcache/core/internal';
-import type { CachedFetchResponse, FetchResponseLike } from './types.js';
-
-/** Statuses whose responses have no body (the Fetch standard's null body statuses). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+import type { CachedFetchResponse } from './types.js';
 
 /** What a response is decorated with. @internal */
 export interface Decoration {
   info: CacheInfo;
-  /** Set to override the response's own `url` and `redirected` (responses built from bytes). */
-  location?: { url: string; redirected: boolean };
+  /** Set to override the response's own `url` and `redirected`. */
+  location?: EntryLocation | undefined;
   /** Builds the one-line description (called lazily). */
   describe: () => string;
 }
 
-/**
- * A response built from a stored entry. `requestUrl` is the URL asked for (without fragment).
- * @internal
- */
-export function responseFromEntry(
-  entry: CacheEntry,
-  method: string,
-  requestUrl: string,
-  ignoredParameters: readonly string[],
-  info: CacheInfo,
-  describe: () => string,
-): CachedFetchResponse {
-  const location = entryLocation(entry, requestUrl, ignoredParameters);
-  return buildResponse(entry.status, entry.statusText, headersInitOf(entry), entry.body, method, {
-    info,
-    location,
-    describe,
-  });
-}
+/** The `HeadersInit` of each shared (frozen) stored header set, built once: entries are served many times. */
+const headersInits = new WeakMap<ResponseHeaders, HeadersInit>();
 
-/** The `HeadersInit` of each shared (frozen) entry, built once: entries are served many times. */
-const headersInits = new WeakMap<CacheEntry, HeadersInit>();
-
-/**
- * Stored headers as a `HeadersInit`: a record (cheaper for fetch to take in than pairs) unless a value is
- * a list, which gives one pair per item.
- */
-function headersInitOf(entry: CacheEntry): HeadersInit {
-  const known = headersInits.get(entry);
+/** Headers as a record (cheaper for fetch to take in than pairs) unless a value is a list: one pair per item. */
+function headersInit(headers: ResponseHeaders): HeadersInit {
+  const known = headersInits.get(headers);
   if (known !== undefined) return known;
-  const init = headersInit(entry.headers);
-  if (Object.isFrozen(entry)) headersInits.set(entry, init);
+  const lists = Object.values(headers).some((value) => typeof value !== 'string');
+  const init = lists ? [...headerPairs(headers)] : (headers as Record<string, string>);
+  if (Object.isFrozen(headers)) headersInits.set(headers, init);
   return init;
 }
 
-/** Headers as a record when no value is a list, else as pairs (a list value gives one pair per item). */
-function headersInit(headers: ResponseHeaders): HeadersInit {
-  for (const name of Object.keys(headers)) {
-    if (typeof headers[name] !== 'string') return [...headerPairs(headers)];
-  }
-  return headers as Record<string, string>;
-}
-
-/**
- * Where a stored response says it came from. Stored URLs are redacted, so the URL asked for is used
- * whenever the stored response was not redirected, or when it is the redirect target asked for directly.
- */
-function entryLocation(
-  entry: CacheEntry,
-  requestUrl: string,
-  ignoredParameters: readonly string[],
-): { url: string; redirected: boolean } {
-  if (entry.url === entry.request.url || entry.url === '') return { url: requestUrl, redirected: false };
-  if (entry.url === redactUrl(requestUrl, ignoredParameters)) return { url: requestUrl, redirected: false };
-  return { url: entry.url, redirected: true };
-}
-
-/**
- * A response rebuilt from the network response's status, its headers (as the engine read them) and the
- * body bytes already read. @internal
- */
-export function responseFromBytes(
-  raw: FetchResponseLike,
+/** A response built from a status line, headers and the body bytes, for a request with `method`. @internal */
+export function buildResponse(
+  status: number,
+  statusText: string,
   headers: ResponseHeaders,
   body: Uint8Array,
   method: string,
   decoration: Decoration,
 ): CachedFetchResponse {
-  return buildResponse(raw.status, raw.statusText, headersInit(headers), body, method, decoration);
-}
-
-/** The synthetic answer to an `onlyIfCached` miss: 504 Not Cached, empty body. @internal */
-export function notCachedResponse(info: CacheInfo): Response {
-  return new Response(null, generatedStatus(info.reason));
-}
-
-function buildResponse(
-  status: number,
-  statusText: string,
-  headers: HeadersInit,
-  body: Uint8Array,
-  method: string,
-  decoration: Decoration,
-): CachedFetchResponse {
-  const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
   // The Response constructor takes 200–599 only; a stored 1xx keeps its status as an own property.
   const constructible = status >= 200 && status <= 599;
-  const payload = nullBody ? null : (body as Uint8Array<ArrayBuffer>);
+  const payload = hasNullBody(method, status) ? null : (body as Uint8Array<ArrayBuffer>);
+  const init = constructible ? headersInit(headers) : [];
   let response: CacheResponse;
   try {
     response = new CacheResponse(
       payload,
-      { status: constructible ? status : 200, statusText, headers: constructible ? headers : [] },
+      { status: constructible ? status : 200, statusText, headers: init },
       decoration,
     );
   } catch {
     // A stored status text or header another client accepted but fetch does not: keep what fetch takes.
+    const valid = new Headers();
+    for (const [name, value] of Array.isArray(init) ? init : Object.entries(init)) {
+      try {
+        valid.append(name, value);
+      } catch {
+        // Skipped: not a valid header for fetch.
+      }
+    }
     response = new CacheResponse(
       payload,
-      { status: constructible ? status : 200, headers: validHeaders(headers) },
+      { status: constructible ? status : 200, headers: valid },
       decoration,
     );
   }
@@ -138,9 +81,9 @@ function buildResponse(
 }
 
 /**
- * The responses reqcache builds itself (hits, and network responses whose body it read to store them):
- * the cache attributes are own fields set at construction, the rest lives on the prototype. Cheaper than
- * decorating a plain `Response`, whose internals fetch reads more slowly once properties are defined on it.
+ * The responses reqcache builds itself: the cache attributes are own fields set at construction, the rest
+ * lives on the prototype. Cheaper than decorating a plain `Response`, whose internals fetch reads more
+ * slowly once properties are defined on it.
  */
 class CacheResponse extends Response implements CachedFetchResponse {
   // Set by assignCacheInfo in the constructor.
@@ -178,19 +121,6 @@ class CacheResponse extends Response implements CachedFetchResponse {
   override clone(): CachedFetchResponse {
     return decorate(super.clone(), this.#decoration);
   }
-}
-
-function validHeaders(init: HeadersInit): Headers {
-  const headers = new Headers();
-  const pairs = Array.isArray(init) ? init : Object.entries(init as Record<string, string>);
-  for (const [name, value] of pairs) {
-    try {
-      headers.append(name, value);
-    } catch {
-      // Skipped: not a valid header for fetch.
-    }
-  }
-  return headers;
 }
 
 /**

@@ -33,15 +33,6 @@ export interface FetchResponseLike {
 // biome-ignore lint/suspicious/noExplicitAny: each fetch implementation types its own init object.
 export type FetchLike = (input: string | URL, init?: any) => Promise<FetchResponseLike>;
 
-/** The `cache` modes of the Fetch standard (`RequestInit.cache`). */
-export type FetchCacheMode =
-  | 'default'
-  | 'no-store'
-  | 'reload'
-  | 'no-cache'
-  | 'force-cache'
-  | 'only-if-cached';
-
 /** `RequestInit` plus reqcache's per-request options. Neither `cache` nor `cacheOptions` reaches the server. */
 export interface CachedRequestInit extends RequestInit {
   /**

@@ -1,23 +1,19 @@
 import {
+  applyCacheMode,
   type CacheEngine,
   type CacheOptions,
   CacheEngine as Engine,
+  entryLocation,
+  generatedStatus,
   InvalidOptionError,
   type NetworkResponse,
   normalizeRequestOptions,
   type Outcome,
   toResponseHeaders,
 } from '@reqcache/core';
-import { redactUrl } from '@reqcache/core/internal';
-import { checkCacheMode, optionsForMode } from './cache-mode.js';
-import { translateRequest, translateRequestSync } from './request.js';
-import {
-  type Decoration,
-  decorate,
-  notCachedResponse,
-  responseFromBytes,
-  responseFromEntry,
-} from './response.js';
+import { checkCacheMode, redactUrl } from '@reqcache/core/internal';
+import { translateRequest } from './request.js';
+import { buildResponse, decorate } from './response.js';
 import type {
   CachedFetch,
   CachedFetchResponse,
@@ -49,37 +45,28 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
   }
   const engine = new Engine(options);
 
-  /** The cache's view of a request, with its per-request options. */
+  /** The cache's view of a request, with its per-request options (core's `applyCacheMode`). */
   const translate = async (input: RequestInfo | URL, init: CachedRequestInit | undefined) => {
     // Validate reqcache's own fields before anything is read or sent.
-    const cacheOptions = init?.cacheOptions;
-    const parsedOptions =
-      cacheOptions === undefined ? undefined : normalizeRequestOptions(cacheOptions, 'init.cacheOptions');
+    const parsed = normalizeRequestOptions(init?.cacheOptions, 'init.cacheOptions');
     checkCacheMode(init?.cache);
     // A URL without a body (most requests) is translated without an await.
-    const translated = translateRequestSync(input, init) ?? (await translateRequest(input, init));
-    const mode = translated.mode;
-    const options =
-      mode === undefined ? parsedOptions : optionsForMode(translated.request, mode, cacheOptions);
-    return { translated, options };
+    let translated = translateRequest(input, init);
+    if (translated instanceof Promise) translated = await translated;
+    const mode = applyCacheMode(translated.mode, init?.cacheOptions, translated.request.headers, parsed);
+    translated.request.headers = mode.headers;
+    return { translated, options: mode.options, sendHeaders: mode.sendHeaders };
   };
 
-  const cachedFetch = async (
-    input: RequestInfo | URL,
-    init?: CachedRequestInit,
-  ): Promise<CachedFetchResponse> => {
-    const { translated, options: requestOptions } = await translate(input, init);
+  const cachedFetch = async (input: RequestInfo | URL, init?: CachedRequestInit) => {
+    const { translated, options: requestOptions, sendHeaders } = await translate(input, init);
     translated.signal?.throwIfAborted();
     const { request } = translated;
-    const method = request.method;
-    // Fetch's no-cache mode asks the origin as browsers do, whatever the cache sends with it.
-    const forced = translated.mode === 'no-cache' && request.headers['cache-control'] === undefined;
-
     const outcome = await engine.request(request, requestOptions, async (extraHeaders) => {
-      const headers = forced ? { ...extraHeaders, 'cache-control': 'no-cache' } : extraHeaders;
+      const headers = sendHeaders === undefined ? extraHeaders : { ...extraHeaders, ...sendHeaders };
       return toNetworkResponse(await translated.send(fetchImpl, headers), request.url);
     });
-    return toFetchResponse(engine, outcome, method, request.url);
+    return toFetchResponse(engine, outcome, request.method, request.url);
   };
 
   Object.defineProperties(cachedFetch, {
@@ -133,72 +120,59 @@ function toFetchResponse(
   method: string,
   requestUrl: string,
 ): CachedFetchResponse {
-  const info = outcome.info;
-  let status = 504;
-  let size = 0;
-  let description: string | undefined;
-  const describe = (): string => {
-    description ??= engine.describe(
-      info,
-      { method, url: redactUrl(requestUrl, engine.settings.parsed.ignoredParameters) },
-      status,
-      size,
-    );
-    return description;
+  const { info } = outcome;
+  const { ignoredParameters } = engine.settings.parsed;
+  const describer = (status: number, size: number) => {
+    let description: string | undefined;
+    return () => {
+      const url = redactUrl(requestUrl, ignoredParameters);
+      description ??= engine.describe(info, { method, url }, status, size);
+      return description;
+    };
   };
-  let response: Response;
-  let decorated: CachedFetchResponse | undefined;
-  switch (outcome.source) {
-    case 'cache':
-      status = outcome.entry.status;
-      size = outcome.entry.body.byteLength;
-      decorated = responseFromEntry(
-        outcome.entry,
-        method,
-        requestUrl,
-        engine.settings.parsed.ignoredParameters,
-        info,
-        describe,
-      );
-      response = decorated;
-      break;
-    case 'network': {
-      const raw = outcome.response.raw;
-      status = raw.status;
-      if (outcome.body === undefined) {
-        // Not stored: the wrapped fetch's own response, body untouched (still streaming).
-        response = raw as unknown as Response;
-        size = Number(raw.headers.get('content-length') ?? 0) || 0;
-      } else {
-        size = outcome.body.byteLength;
-        decorated = responseFromBytes(raw, outcome.response.headers, outcome.body, method, {
-          info,
-          location: { url: raw.url || requestUrl, redirected: raw.redirected },
-          describe,
-        });
-        response = decorated;
-      }
-      break;
-    }
-    case 'not-cached':
-      response = notCachedResponse(info);
-      break;
+  const cacheStatus = <T extends Response>(response: T): T => {
+    if (info.cacheStatus !== undefined) response.headers.set('cache-status', info.cacheStatus);
+    return response;
+  };
+  if (outcome.source === 'cache') {
+    const { entry } = outcome;
+    const location = entryLocation(entry, requestUrl, ignoredParameters);
+    const describe = describer(entry.status, entry.body.byteLength);
+    const { status, statusText, headers, body } = entry;
+    return cacheStatus(
+      buildResponse(status, statusText, headers, body, method, { info, location, describe }),
+    );
   }
-  let location: Decoration['location'];
-  if (outcome.source === 'not-cached') location = { url: requestUrl, redirected: false };
-  if (info.cacheStatus !== undefined) {
-    try {
-      response.headers.set('cache-status', info.cacheStatus);
-    } catch {
-      // The wrapped fetch's own response has immutable headers: wrap its (still streaming) body.
-      const raw = response;
-      const headers = new Headers(raw.headers);
-      headers.set('cache-status', info.cacheStatus);
-      response = new Response(raw.body, { status: raw.status, statusText: raw.statusText, headers });
-      location = { url: raw.url || requestUrl, redirected: raw.redirected };
-      decorated = undefined;
-    }
+  if (outcome.source === 'not-cached') {
+    const response = cacheStatus(new Response(null, generatedStatus(info.reason)));
+    return decorate(response, {
+      info,
+      location: { url: requestUrl, redirected: false },
+      describe: describer(504, 0),
+    });
   }
-  if (decorated !== undefined) return decorated;
-  return decorate(response, location === undefined ? { info, describe } : { info, location, describe });
+  const raw = outcome.response.raw;
+  const location = { url: raw.url || requestUrl, redirected: raw.redirected };
+  if (outcome.body !== undefined) {
+    const describe = describer(raw.status, outcome.body.byteLength);
+    const built = buildResponse(raw.status, raw.statusText, outcome.response.headers, outcome.body, method, {
+      info,
+      location,
+      describe,
+    });
+    return cacheStatus(built);
+  }
+  // Not stored: the wrapped fetch's own response, body untouched (still streaming).
+  const describe = describer(raw.status, Number(raw.headers.get('content-length') ?? 0) || 0);
+  let response = raw as unknown as Response;
+  try {
+    cacheStatus(response);
+  } catch {
+    // Its headers are immutable: wrap its (still streaming) body.
+    const headers = new Headers(response.headers);
+    headers.set('cache-status', info.cacheStatus!);
+    response = new Response(response.body, { status: raw.status, statusText: raw.statusText, headers });
+    return decorate(response, { info, location, describe });
+  }
+  return decorate(response, { info, describe });
 }
