@@ -5,6 +5,10 @@
  */
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
+export type { CacheFields } from './cache-fields.js';
+export { attachCacheFields, DescribedResponse } from './cache-fields.js';
+export type { CacheHandle } from './cache-handle.js';
+export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
 export type { CacheModeEffect, FetchCacheMode } from './cache-mode.js';
 export { applyCacheMode, CACHE_MODES } from './cache-mode.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';

@@ -1,11 +1,4 @@
-import type {
-  CacheEngine,
-  CacheInfo,
-  CacheSettings,
-  Explanation,
-  HttpCache,
-  RequestCacheOptions,
-} from '@reqcache/core';
+import type { CacheFields, CacheHandle, Explanation, RequestCacheOptions } from '@reqcache/core';
 
 /**
  * What `withCache` needs from the response of the fetch it wraps: the global `Response`, undici's
@@ -52,15 +45,9 @@ export interface CachedRequestInit extends RequestInit {
   dispatcher?: unknown;
 }
 
-/** The cache attributes every response of a cached fetch carries, as own properties. */
-export interface CacheAttributes extends Readonly<CacheInfo> {
-  /**
-   * One line describing the response, like requests-cache's `str(response)`:
-   * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
-   * `String(response)` gives the same text.
-   */
-  readonly cacheDescription: string;
-  /** The same as {@link CacheAttributes.cacheDescription}. */
+/** The cache attributes every response of a cached fetch carries, as own properties (see core's `CacheFields`). */
+export interface CacheAttributes extends Readonly<CacheFields> {
+  /** The same as `cacheDescription`, so `String(response)` gives the description. */
   toString(): string;
 }
 
@@ -70,27 +57,13 @@ export interface CachedFetchResponse extends Response, CacheAttributes {
   clone(): CachedFetchResponse;
 }
 
-/** A fetch function with a cache: what `withCache` and `installCache` return. */
-export interface CachedFetch {
+/** A fetch function with a cache: what `withCache` and `installCache` return; see core's `CacheHandle`. */
+export interface CachedFetch extends CacheHandle {
   (input: RequestInfo | URL, init?: CachedRequestInit): Promise<CachedFetchResponse>;
-  /** The cache's inspection and maintenance API (`contains`, `delete`, `filter`, `urls`, `clear`, …). */
-  readonly cache: HttpCache;
-  /** The settings, changeable at run time (`fetch.settings.expireAfter = '10m'`). */
-  readonly settings: CacheSettings;
-  /** The engine behind the cache: events (`hit`, `miss`, `stored`, `error`, …) and `settled()`. */
-  readonly engine: CacheEngine;
-  /** Waits for background revalidations, then closes the store (when `autoclose` is on). */
-  close(): Promise<void>;
   /**
    * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
    * reason code), without a network request.
    * @example (await cachedFetch.explain('https://api.example.com/items')).reason // 'fresh'
    */
   explain(input: RequestInfo | URL, init?: CachedRequestInit): Promise<Explanation>;
-  /**
-   * Runs `fn` with this cache bypassed (requests-cache's `cache_disabled()`): its requests neither read
-   * nor write the cache; concurrent requests outside `fn` still do.
-   * @example await cachedFetch.disabled(() => cachedFetch('https://example.com/live'))
-   */
-  disabled<T>(fn: () => T): T;
 }

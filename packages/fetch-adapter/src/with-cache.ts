@@ -2,6 +2,7 @@ import {
   applyCacheMode,
   type CacheEngine,
   type CacheOptions,
+  cacheHandle,
   CacheEngine as Engine,
   entryLocation,
   generatedStatus,
@@ -69,26 +70,18 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
     return toFetchResponse(engine, outcome, request.method, request.url);
   };
 
-  Object.defineProperties(cachedFetch, {
-    cache: { value: engine.cache, enumerable: true },
-    settings: { value: engine.settings, enumerable: true },
-    engine: { value: engine, enumerable: true },
-    close: {
-      value: async (): Promise<void> => {
-        await engine.settled();
-        await engine.cache.close();
-      },
-      enumerable: true,
-    },
-    disabled: { value: <T>(fn: () => T): T => engine.disabled(fn), enumerable: true },
+  const members: PropertyDescriptorMap = {
+    ...cacheHandle(engine),
     explain: {
       value: async (input: RequestInfo | URL, init?: CachedRequestInit) => {
         const { translated, options } = await translate(input, init);
         return engine.explain(translated.request, options);
       },
-      enumerable: true,
     },
-  });
+  };
+  // Enumerable, unlike core's default: spreading or listing a cached fetch shows its members.
+  for (const member of Object.values(members)) member.enumerable = true;
+  Object.defineProperties(cachedFetch, members);
   return cachedFetch as CachedFetch;
 }
 
