@@ -27,6 +27,7 @@ export { contentTypeOf, formatFileSize } from './entry.js';
 export { connectionFields, isBodyDecoded } from './entry-builder.js';
 export { describeValue } from './errors.js';
 export { expiresInSeconds, parseDurationMs, resolveExpiresAt } from './expire-after.js';
+export { headersInit } from './fetch-response.js';
 export type { RfcNotStorableReason } from './heuristic.js';
 export { HEURISTIC_FRACTION, HEURISTICALLY_CACHEABLE_STATUSES } from './heuristic.js';
 export { parseHttpDateStrict } from './http-date.js';

@@ -1,17 +1,107 @@
 /**
- * A `Response` with the cache attributes as own properties: built from bytes (hits, and network
- * responses whose body was read to store them), or the wrapped fetch's own response, decorated.
+ * fetch's response ↔ core's types: the wrapped fetch's response → `NetworkResponse`, and the engine's
+ * `Outcome` → a `Response` with the cache attributes as own properties.
  * @module
  */
 import {
   assignCacheInfo,
+  buildFetchResponse,
+  type CacheEngine,
   type CacheInfo,
   type EntryLocation,
-  hasNullBody,
-  headerPairs,
-  type ResponseHeaders,
+  entryLocation,
+  type FetchResponseParts,
+  generatedStatus,
+  type NetworkResponse,
+  type Outcome,
+  toResponseHeaders,
 } from '@reqcache/core';
-import type { CachedFetchResponse } from './types.js';
+import { redactUrl } from '@reqcache/core/internal';
+import type { CachedFetchResponse, FetchResponseLike } from './types.js';
+
+/** The wrapped fetch's response as the engine reads it. @internal */
+export function toNetworkResponse(
+  response: FetchResponseLike,
+  requestUrl: string,
+): NetworkResponse<FetchResponseLike> {
+  const pairs: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    pairs.push([name, value]);
+  });
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: toResponseHeaders(pairs),
+    url: response.url || requestUrl,
+    readBody: async () => new Uint8Array(await response.arrayBuffer()),
+    discard: () => {
+      const body = response.body;
+      if (body !== null && typeof body.cancel === 'function') body.cancel().catch(() => {});
+    },
+    raw: response,
+  };
+}
+
+/**
+ * The response `outcome` stands for: a stored response (reporting core's `entryLocation`), the synthetic
+ * 504, a network response rebuilt from the bytes the engine read (core's `buildFetchResponse`), or the
+ * wrapped fetch's own response, body untouched, when it was not read. @internal
+ */
+export function toFetchResponse(
+  engine: CacheEngine,
+  outcome: Outcome<FetchResponseLike>,
+  method: string,
+  requestUrl: string,
+): CachedFetchResponse {
+  const { info } = outcome;
+  const { ignoredParameters } = engine.settings.parsed;
+  const describer = (status: number, size: number) => {
+    let description: string | undefined;
+    return () => {
+      const url = redactUrl(requestUrl, ignoredParameters);
+      description ??= engine.describe(info, { method, url }, status, size);
+      return description;
+    };
+  };
+  const build = (parts: FetchResponseParts, location: EntryLocation) => {
+    const decoration = { info, location, describe: describer(parts.status, parts.body.byteLength) };
+    const response = buildFetchResponse(
+      parts,
+      method,
+      (body, init) => new CacheResponse(body, init, decoration),
+    );
+    return withCacheStatus(response, info);
+  };
+  if (outcome.source === 'cache') {
+    return build(outcome.entry, entryLocation(outcome.entry, requestUrl, ignoredParameters));
+  }
+  if (outcome.source === 'not-cached') {
+    const location = { url: requestUrl, redirected: false };
+    const response = withCacheStatus(new Response(null, generatedStatus(info.reason)), info);
+    return decorate(response, { info, location, describe: describer(504, 0) });
+  }
+  const { raw, status, statusText, headers } = outcome.response;
+  const location = { url: raw.url || requestUrl, redirected: raw.redirected };
+  if (outcome.body !== undefined) return build({ status, statusText, headers, body: outcome.body }, location);
+  const describe = describer(status, Number(raw.headers.get('content-length') ?? 0) || 0);
+  const response = raw as unknown as Response;
+  try {
+    withCacheStatus(response, info);
+  } catch {
+    // Its headers are immutable: wrap its (still streaming) body.
+    const copy = new Headers(response.headers);
+    copy.set('cache-status', info.cacheStatus!);
+    const wrapped = new Response(response.body, { status, statusText, headers: copy });
+    return decorate(wrapped, { info, location, describe });
+  }
+  return decorate(response, { info, describe });
+}
+
+/** Adds the `Cache-Status` header (RFC 9211) when the `cacheStatus` setting is on. */
+function withCacheStatus<T extends Response>(response: T, info: CacheInfo): T {
+  if (info.cacheStatus !== undefined) response.headers.set('cache-status', info.cacheStatus);
+  return response;
+}
 
 /** What a response is decorated with. @internal */
 export interface Decoration {
@@ -20,64 +110,6 @@ export interface Decoration {
   location?: EntryLocation | undefined;
   /** Builds the one-line description (called lazily). */
   describe: () => string;
-}
-
-/** The `HeadersInit` of each shared (frozen) stored header set, built once: entries are served many times. */
-const headersInits = new WeakMap<ResponseHeaders, HeadersInit>();
-
-/** Headers as a record (cheaper for fetch to take in than pairs) unless a value is a list: one pair per item. */
-function headersInit(headers: ResponseHeaders): HeadersInit {
-  const known = headersInits.get(headers);
-  if (known !== undefined) return known;
-  const lists = Object.values(headers).some((value) => typeof value !== 'string');
-  const init = lists ? [...headerPairs(headers)] : (headers as Record<string, string>);
-  if (Object.isFrozen(headers)) headersInits.set(headers, init);
-  return init;
-}
-
-/** A response built from a status line, headers and the body bytes, for a request with `method`. @internal */
-export function buildResponse(
-  status: number,
-  statusText: string,
-  headers: ResponseHeaders,
-  body: Uint8Array,
-  method: string,
-  decoration: Decoration,
-): CachedFetchResponse {
-  // The Response constructor takes 200–599 only; a stored 1xx keeps its status as an own property.
-  const constructible = status >= 200 && status <= 599;
-  const payload = hasNullBody(method, status) ? null : (body as Uint8Array<ArrayBuffer>);
-  const init = constructible ? headersInit(headers) : [];
-  let response: CacheResponse;
-  try {
-    response = new CacheResponse(
-      payload,
-      { status: constructible ? status : 200, statusText, headers: init },
-      decoration,
-    );
-  } catch {
-    // A stored status text or header another client accepted but fetch does not: keep what fetch takes.
-    const valid = new Headers();
-    for (const [name, value] of Array.isArray(init) ? init : Object.entries(init)) {
-      try {
-        valid.append(name, value);
-      } catch {
-        // Skipped: not a valid header for fetch.
-      }
-    }
-    response = new CacheResponse(
-      payload,
-      { status: constructible ? status : 200, headers: valid },
-      decoration,
-    );
-  }
-  if (!constructible) {
-    Object.defineProperties(response, {
-      status: { value: status, enumerable: true, configurable: true },
-      ok: { value: false, enumerable: true, configurable: true },
-    });
-  }
-  return response;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '@reqcache/core';
 import { checkCacheMode, redactUrl } from '@reqcache/core/internal';
 import { translateRequest } from './request.js';
-import { buildResponse, decorate } from './response.js';
+import { toFetchResponse, toNetworkResponse } from './response.js';
 import type {
   CachedFetch,
   CachedFetchResponse,
@@ -83,89 +83,4 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
   for (const member of Object.values(members)) member.enumerable = true;
   Object.defineProperties(cachedFetch, members);
   return cachedFetch as CachedFetch;
-}
-
-function toNetworkResponse(
-  response: FetchResponseLike,
-  requestUrl: string,
-): NetworkResponse<FetchResponseLike> {
-  const pairs: [string, string][] = [];
-  response.headers.forEach((value, name) => {
-    pairs.push([name, value]);
-  });
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: toResponseHeaders(pairs),
-    url: response.url || requestUrl,
-    readBody: async () => new Uint8Array(await response.arrayBuffer()),
-    discard: () => {
-      const body = response.body;
-      if (body !== null && typeof body.cancel === 'function') body.cancel().catch(() => {});
-    },
-    raw: response,
-  };
-}
-
-function toFetchResponse(
-  engine: CacheEngine,
-  outcome: Outcome<FetchResponseLike>,
-  method: string,
-  requestUrl: string,
-): CachedFetchResponse {
-  const { info } = outcome;
-  const { ignoredParameters } = engine.settings.parsed;
-  const describer = (status: number, size: number) => {
-    let description: string | undefined;
-    return () => {
-      const url = redactUrl(requestUrl, ignoredParameters);
-      description ??= engine.describe(info, { method, url }, status, size);
-      return description;
-    };
-  };
-  const cacheStatus = <T extends Response>(response: T): T => {
-    if (info.cacheStatus !== undefined) response.headers.set('cache-status', info.cacheStatus);
-    return response;
-  };
-  if (outcome.source === 'cache') {
-    const { entry } = outcome;
-    const location = entryLocation(entry, requestUrl, ignoredParameters);
-    const describe = describer(entry.status, entry.body.byteLength);
-    const { status, statusText, headers, body } = entry;
-    return cacheStatus(
-      buildResponse(status, statusText, headers, body, method, { info, location, describe }),
-    );
-  }
-  if (outcome.source === 'not-cached') {
-    const response = cacheStatus(new Response(null, generatedStatus(info.reason)));
-    return decorate(response, {
-      info,
-      location: { url: requestUrl, redirected: false },
-      describe: describer(504, 0),
-    });
-  }
-  const raw = outcome.response.raw;
-  const location = { url: raw.url || requestUrl, redirected: raw.redirected };
-  if (outcome.body !== undefined) {
-    const describe = describer(raw.status, outcome.body.byteLength);
-    const built = buildResponse(raw.status, raw.statusText, outcome.response.headers, outcome.body, method, {
-      info,
-      location,
-      describe,
-    });
-    return cacheStatus(built);
-  }
-  // Not stored: the wrapped fetch's own response, body untouched (still streaming).
-  const describe = describer(raw.status, Number(raw.headers.get('content-length') ?? 0) || 0);
-  let response = raw as unknown as Response;
-  try {
-    cacheStatus(response);
-  } catch {
-    // Its headers are immutable: wrap its (still streaming) body.
-    const headers = new Headers(response.headers);
-    headers.set('cache-status', info.cacheStatus!);
-    response = new Response(response.body, { status: raw.status, statusText: raw.statusText, headers });
-    return decorate(response, { info, location, describe });
-  }
-  return decorate(response, { info, describe });
 }

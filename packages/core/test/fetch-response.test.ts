@@ -1,0 +1,142 @@
+import test from 'ava';
+import { buildFetchResponse, type FetchResponseParts, headersInit } from '../src/fetch-response.js';
+import type { ResponseHeaders } from '../src/headers.js';
+
+const construct = (body: Uint8Array<ArrayBuffer> | null, init: ResponseInit) => new Response(body, init);
+const bytes = new TextEncoder().encode('hello');
+
+interface Row {
+  name: string;
+  parts: Partial<FetchResponseParts>;
+  method?: string;
+  status: number;
+  ok: boolean;
+  statusText: string;
+  body: string | null;
+  headers: Record<string, string>;
+}
+
+const ROWS: readonly Row[] = [
+  {
+    name: 'a 200 as stored',
+    parts: { headers: { 'content-type': 'text/plain' } },
+    status: 200,
+    ok: true,
+    statusText: 'OK',
+    body: 'hello',
+    headers: { 'content-type': 'text/plain' },
+  },
+  {
+    name: 'HEAD: a null body',
+    parts: {},
+    method: 'HEAD',
+    status: 200,
+    ok: true,
+    statusText: 'OK',
+    body: null,
+    headers: {},
+  },
+  {
+    name: '304: a null body status',
+    parts: { status: 304, statusText: 'Not Modified', headers: { etag: '"a"' } },
+    status: 304,
+    ok: false,
+    statusText: 'Not Modified',
+    body: null,
+    headers: { etag: '"a"' },
+  },
+  {
+    name: '204: a null body status',
+    parts: { status: 204, statusText: 'No Content' },
+    status: 204,
+    ok: true,
+    statusText: 'No Content',
+    body: null,
+    headers: {},
+  },
+  {
+    name: 'a stored 103 keeps its status, outside the constructor range, without headers',
+    parts: { status: 103, statusText: 'Early Hints', headers: { link: '</a.css>' } },
+    status: 103,
+    ok: false,
+    statusText: 'Early Hints',
+    body: null,
+    headers: {},
+  },
+  {
+    name: 'a status text fetch refuses is dropped',
+    parts: { statusText: 'Bad\ntext' },
+    status: 200,
+    ok: true,
+    statusText: '',
+    body: 'hello',
+    headers: {},
+  },
+  {
+    name: 'a header value fetch refuses is dropped (with the status text), the others kept',
+    parts: { headers: { 'x-bad': 'a\u0000b', 'x-good': '1' } },
+    status: 200,
+    ok: true,
+    statusText: '',
+    body: 'hello',
+    headers: { 'x-good': '1' },
+  },
+  {
+    name: 'set-cookie values stay separate',
+    parts: { headers: { 'set-cookie': ['a=1', 'b=2'] } },
+    status: 200,
+    ok: true,
+    statusText: 'OK',
+    body: 'hello',
+    headers: { 'set-cookie': 'a=1, b=2' },
+  },
+];
+
+for (const row of ROWS) {
+  test(`buildFetchResponse: ${row.name}`, async (t) => {
+    const parts: FetchResponseParts = {
+      status: 200,
+      statusText: 'OK',
+      headers: {},
+      body: bytes,
+      ...row.parts,
+    };
+    const response = buildFetchResponse(parts, row.method ?? 'GET', construct);
+    t.is(response.status, row.status);
+    t.is(response.ok, row.ok);
+    if (row.status >= 200) t.is(response.statusText, row.statusText);
+    t.is(response.body === null ? null : await response.text(), row.body);
+    t.deepEqual(record(response.headers), row.headers);
+  });
+}
+
+/** Headers as a record, repeated names joined with ", ". */
+function record(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
+  });
+  return out;
+}
+
+test('buildFetchResponse: set-cookie values reach getSetCookie one by one', (t) => {
+  const parts: FetchResponseParts = {
+    status: 200,
+    statusText: 'OK',
+    headers: { 'set-cookie': ['a=1', 'b=2'] },
+    body: bytes,
+  };
+  t.deepEqual(buildFetchResponse(parts, 'GET', construct).headers.getSetCookie(), ['a=1', 'b=2']);
+});
+
+test('headersInit: a record unless a value is a list; frozen header sets are built once', (t) => {
+  const plain: ResponseHeaders = Object.freeze({ a: '1' });
+  t.is(headersInit(plain), plain as unknown as HeadersInit);
+  const listed: ResponseHeaders = Object.freeze({ 'set-cookie': Object.freeze(['x=1', 'y=2']) as string[] });
+  const init = headersInit(listed);
+  t.deepEqual(init, [
+    ['set-cookie', 'x=1'],
+    ['set-cookie', 'y=2'],
+  ]);
+  t.is(headersInit(listed), init);
+});
