@@ -72,42 +72,22 @@ function rest(init: CachedRequestInit): Record<string, unknown> {
   return others as Record<string, unknown>;
 }
 
+/** A `Request` as its URL and an init: its fields that differ from the defaults, its body as bytes, then `init`'s. */
 async function fromRequest(
   request: RequestLike,
   init: CachedRequestInit | undefined,
 ): Promise<TranslatedRequest> {
-  const sentMethod = init?.method ?? request.method;
-  const method = sentMethod.toUpperCase();
-  const headers = headersOf(init?.headers ?? request.headers);
-  let bytes: Uint8Array | undefined;
-  if (init?.body !== undefined && init.body !== null) {
-    checkBodyAllowed(method);
-    const extracted = await extractBody(init.body);
-    bytes = extracted.bytes;
-    if (extracted.contentType !== null) headers['content-type'] ??= extracted.contentType;
-  } else if (request.body !== null && request.body !== undefined) {
-    bytes = new Uint8Array(await request.arrayBuffer());
-  }
-  // The Request's own fields (those that differ from the defaults), then init's.
-  const {
-    body: _body,
-    duplex: _duplex,
-    ...forwardInit
-  }: Record<string, unknown> = {
+  const body = init?.body ?? (request.body == null ? undefined : new Uint8Array(await request.arrayBuffer()));
+  const { duplex: _duplex, ...merged }: Record<string, unknown> = {
     ...requestFields(request),
-    ...(init == null ? {} : rest(init)),
-    method: sentMethod,
-    headers,
+    ...init,
+    method: init?.method ?? request.method,
+    headers: headersOf(init?.headers ?? request.headers),
+    body,
+    cache: init?.cache ?? request.cache,
+    signal: init?.signal ?? request.signal,
   };
-  if (bytes !== undefined) forwardInit['body'] = bytes;
-  const cacheRequest = { method, url: withoutFragment(request.url), headers, body: bytes };
-  return translated(
-    cacheRequest,
-    request.url,
-    forwardInit,
-    init?.cache ?? request.cache,
-    init?.signal ?? request.signal,
-  );
+  return translateRequest(request.url, merged as CachedRequestInit);
 }
 
 function translated(
