@@ -64,8 +64,14 @@ export type {
 export { ageMs, computeExpiration, currentAgeMs, requestExpiration } from './expiration.js';
 export type { DurationObject, ExpireAfter, ParsedExpireAfter } from './expire-after.js';
 export { DO_NOT_CACHE, EXPIRE_IMMEDIATELY, NEVER_EXPIRE, parseExpireAfter } from './expire-after.js';
-export type { ConstructResponse, FetchResponseParts } from './fetch-response.js';
-export { buildFetchResponse } from './fetch-response.js';
+export type {
+  CacheAttributes,
+  CachedFetchResponse,
+  FetchResponseLike,
+  FetchResponseParts,
+  ResponseDecoration,
+} from './fetch-response.js';
+export { buildFetchResponse, decorateResponse, fetchNetworkResponse } from './fetch-response.js';
 export type { FreshnessContext, ValidationReason } from './freshness.js';
 export {
   forbidsUnvalidatedUse,

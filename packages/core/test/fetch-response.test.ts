@@ -1,8 +1,19 @@
 import test from 'ava';
-import { buildFetchResponse, type FetchResponseParts, headersInit } from '../src/fetch-response.js';
+import { cacheInfo } from '../src/contract.js';
+import {
+  buildFetchResponse,
+  decorateResponse,
+  type FetchResponseParts,
+  fetchNetworkResponse,
+  headersInit,
+  type ResponseDecoration,
+} from '../src/fetch-response.js';
 import type { ResponseHeaders } from '../src/headers.js';
 
-const construct = (body: Uint8Array<ArrayBuffer> | null, init: ResponseInit) => new Response(body, init);
+const decoration: ResponseDecoration = {
+  info: cacheInfo('fresh', Date.UTC(2025, 0, 1), true),
+  describe: () => 'described',
+};
 const bytes = new TextEncoder().encode('hello');
 
 interface Row {
@@ -101,7 +112,7 @@ for (const row of ROWS) {
       body: bytes,
       ...row.parts,
     };
-    const response = buildFetchResponse(parts, row.method ?? 'GET', construct);
+    const response = buildFetchResponse(parts, row.method ?? 'GET', decoration);
     t.is(response.status, row.status);
     t.is(response.ok, row.ok);
     if (row.status >= 200) t.is(response.statusText, row.statusText);
@@ -126,7 +137,7 @@ test('buildFetchResponse: set-cookie values reach getSetCookie one by one', (t) 
     headers: { 'set-cookie': ['a=1', 'b=2'] },
     body: bytes,
   };
-  t.deepEqual(buildFetchResponse(parts, 'GET', construct).headers.getSetCookie(), ['a=1', 'b=2']);
+  t.deepEqual(buildFetchResponse(parts, 'GET', decoration).headers.getSetCookie(), ['a=1', 'b=2']);
 });
 
 test('headersInit: a record unless a value is a list; frozen header sets are built once', (t) => {
@@ -139,4 +150,76 @@ test('headersInit: a record unless a value is a list; frozen header sets are bui
     ['set-cookie', 'y=2'],
   ]);
   t.is(headersInit(listed), init);
+});
+
+const LOCATION_ROWS: readonly [
+  name: string,
+  location: ResponseDecoration['location'],
+  url: string,
+  redirected: boolean,
+][] = [
+  ['no location: the response’s own', undefined, '', false],
+  [
+    'a location: its URL and redirect flag',
+    { url: 'https://example.com/b', redirected: true },
+    'https://example.com/b',
+    true,
+  ],
+];
+
+for (const [name, location, url, redirected] of LOCATION_ROWS) {
+  for (const [kind, make] of [
+    [
+      'buildFetchResponse',
+      () =>
+        buildFetchResponse({ status: 200, statusText: 'OK', headers: {}, body: bytes }, 'GET', {
+          ...decoration,
+          location,
+        }),
+    ],
+    ['decorateResponse', () => decorateResponse(new Response('hello'), { ...decoration, location })],
+  ] as const) {
+    test(`${kind}: ${name}; the cache attributes survive clone()`, async (t) => {
+      const response = make();
+      for (const candidate of [response, response.clone()]) {
+        t.is(candidate.url, url);
+        t.is(candidate.redirected, redirected);
+        t.true(candidate.fromCache);
+        t.is(candidate.reason, 'fresh');
+        t.true(Object.hasOwn(candidate, 'fromCache'));
+        t.is(candidate.cacheDescription, 'described');
+        t.is(String(candidate), 'described');
+        t.is(await candidate.text(), 'hello');
+      }
+    });
+  }
+}
+
+test('decorateResponse: the description is not enumerable, the cache fields are', (t) => {
+  const response = decorateResponse(new Response(null), decoration);
+  t.true(Object.keys(response).includes('cacheKey'));
+  t.false(Object.keys(response).includes('cacheDescription'));
+});
+
+test('fetchNetworkResponse: status line, headers (set-cookie kept apart), the URL asked for when empty', async (t) => {
+  const headers = new Headers([
+    ['Content-Type', 'text/plain'],
+    ['Set-Cookie', 'a=1'],
+    ['Set-Cookie', 'b=2'],
+  ]);
+  const raw = new Response('hello', { status: 201, statusText: 'Created', headers });
+  const network = fetchNetworkResponse(raw, 'https://example.com/asked');
+  t.is(network.status, 201);
+  t.is(network.statusText, 'Created');
+  t.is(network.url, 'https://example.com/asked');
+  t.deepEqual(network.headers, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
+  t.is(network.raw, raw);
+  t.is(new TextDecoder().decode(await network.readBody()), 'hello');
+});
+
+test('fetchNetworkResponse: discard cancels the body', async (t) => {
+  const raw = new Response(new Blob(['x']).stream());
+  fetchNetworkResponse(raw, 'https://example.com/').discard?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.true(raw.bodyUsed || raw.body?.locked === false);
 });

@@ -6,12 +6,15 @@
  * @module @reqcache/fetch
  */
 export type {
+  CacheAttributes,
+  CachedFetchResponse,
   CacheEvents,
   CacheInfo,
   CacheOptions,
   CacheSettings,
   ExpireAfter,
   FetchCacheMode,
+  FetchResponseLike,
   HttpCache,
   RequestCacheOptions,
 } from '@reqcache/core';
@@ -29,12 +32,5 @@ export {
   UnknownOptionError,
 } from '@reqcache/core';
 export { clear, disabled, enabled, getCache, installCache, isInstalled, uninstallCache } from './install.js';
-export type {
-  CacheAttributes,
-  CachedFetch,
-  CachedFetchResponse,
-  CachedRequestInit,
-  FetchLike,
-  FetchResponseLike,
-} from './types.js';
+export type { CachedFetch, CachedRequestInit, FetchLike } from './types.js';
 export { withCache } from './with-cache.js';

@@ -40,25 +40,18 @@ export function installCache(options: CacheOptions = {}): CachedFetch {
 }
 
 /**
- * Puts the original `globalThis.fetch` back — only when `globalThis.fetch` is still the installed one.
- * When another library has wrapped it since `installCache()` (msw's `setupServer().listen()`, an APM
- * agent), its wrapper stays in place and the installed fetch inside it becomes a pass-through to the
- * original (see core's `createInstallation`); the debug log (`DEBUG=reqcache`) says which happened.
- *
- * The returned promise settles once the store is closed (only with `autoclose: true`); `globalThis.fetch`
- * is dealt with before it returns. A no-op when nothing is installed.
+ * Puts the original `globalThis.fetch` back; when another library wrapped it since `installCache()`
+ * (msw's `setupServer().listen()`, an APM agent), leaves that wrapper in place and makes the installed
+ * fetch a pass-through instead (core's `createInstallation` says why; `DEBUG=reqcache` logs which).
+ * Settles once the store is closed (with `autoclose: true`). A no-op when nothing is installed.
  */
-export async function uninstallCache(): Promise<void> {
-  await installation.uninstall();
-}
+export const uninstallCache: () => Promise<void> = installation.uninstall;
 
 /**
  * True while a cache is installed and `globalThis.fetch` goes through it (false inside `disabled()`;
  * still true when another wrapper was put around the installed fetch).
  */
-export function isInstalled(): boolean {
-  return installation.isInstalled();
-}
+export const isInstalled: () => boolean = installation.isInstalled;
 
 /** The installed cache (`.cache` of the installed fetch), or undefined when nothing is installed. */
 export function getCache(): HttpCache | undefined {
@@ -73,24 +66,17 @@ export async function clear(): Promise<void> {
 /**
  * Runs `fn` with a cache installed, then restores whatever was there before (another installation, or
  * the plain fetch), even when `fn` throws. The temporary cache is closed afterwards (with `autoclose`).
- *
  * @example
  * const data = await enabled(async () => (await fetch(url)).json(), { backend: 'memory' });
  */
-export async function enabled<T>(
-  fn: (cachedFetch: CachedFetch) => T | Promise<T>,
-  options: CacheOptions = {},
-): Promise<T> {
+export function enabled<T>(fn: (cachedFetch: CachedFetch) => T | Promise<T>, options: CacheOptions = {}) {
   return installation.enabled(fn, options);
 }
 
 /**
  * Runs `fn` with the original `globalThis.fetch` (no cache), then puts the cached fetch back, even when
  * `fn` throws. When nothing is installed it just runs `fn`.
- *
  * @example
  * const fresh = await disabled(() => fetch(url));
  */
-export async function disabled<T>(fn: () => T | Promise<T>): Promise<T> {
-  return installation.disabled(fn);
-}
+export const disabled: <T>(fn: () => T | Promise<T>) => Promise<T> = installation.disabled;

@@ -3,7 +3,7 @@
  * standard's rules (URL, headers, body extraction, a `Request`'s fields) are core's `request-init`.
  * @module
  */
-import type { CacheRequest, RequestHeaders } from '@reqcache/core';
+import type { CacheRequest, FetchResponseLike, RequestHeaders } from '@reqcache/core';
 import {
   checkBodyAllowed,
   extractBody,
@@ -14,7 +14,7 @@ import {
   requestFields,
   withoutFragment,
 } from '@reqcache/core/internal';
-import type { CachedRequestInit, FetchLike, FetchResponseLike } from './types.js';
+import type { CachedRequestInit, FetchLike } from './types.js';
 
 /** A request ready for the engine and for the wrapped fetch. @internal */
 export interface TranslatedRequest {

@@ -1,22 +1,10 @@
-import type { CacheFields, CacheHandle, Explanation, RequestCacheOptions } from '@reqcache/core';
-
-/**
- * What `withCache` needs from the response of the fetch it wraps: the global `Response`, undici's
- * `Response` and most fetch polyfills' responses all qualify.
- */
-export interface FetchResponseLike {
-  readonly status: number;
-  readonly statusText: string;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  readonly redirected: boolean;
-  readonly headers: {
-    forEach(callback: (value: string, name: string) => void): void;
-    get(name: string): string | null;
-  };
-  readonly body: { cancel(reason?: unknown): Promise<void> } | null;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
+import type {
+  CachedFetchResponse,
+  CacheHandle,
+  Explanation,
+  FetchResponseLike,
+  RequestCacheOptions,
+} from '@reqcache/core';
 
 /**
  * Any fetch-compatible function: the global `fetch`, undici's `fetch`, or another middleware.
@@ -35,26 +23,14 @@ export interface CachedRequestInit extends RequestInit {
    */
   cacheOptions?: RequestCacheOptions | undefined;
   /**
-   * A Fetch standard cache mode, applied by reqcache (and not passed to the wrapped fetch):
-   * `no-store` skips the cache, `reload` fetches anew and stores, `no-cache` revalidates,
-   * `force-cache` uses a stored response however stale, `only-if-cached` never uses the network.
+   * A Fetch standard cache mode, applied by reqcache (and not passed to the wrapped fetch): `no-store`
+   * skips the cache, `reload` fetches anew and stores, `no-cache` revalidates, `force-cache` uses a
+   * stored response however stale, `only-if-cached` never uses the network (core's `applyCacheMode`).
    * @default 'default'
    */
   cache?: RequestCache;
   /** undici's dispatcher (Node's fetch and undici's `fetch`), passed to the wrapped fetch untouched. */
   dispatcher?: unknown;
-}
-
-/** The cache attributes every response of a cached fetch carries, as own properties (see core's `CacheFields`). */
-export interface CacheAttributes extends Readonly<CacheFields> {
-  /** The same as `cacheDescription`, so `String(response)` gives the description. */
-  toString(): string;
-}
-
-/** A `Response` with the cache attributes. */
-export interface CachedFetchResponse extends Response, CacheAttributes {
-  /** `Response.clone()`, keeping the cache attributes. */
-  clone(): CachedFetchResponse;
 }
 
 /** A fetch function with a cache: what `withCache` and `installCache` return; see core's `CacheHandle`. */

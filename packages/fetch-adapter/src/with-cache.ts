@@ -1,27 +1,16 @@
 import {
   applyCacheMode,
-  type CacheEngine,
   type CacheOptions,
   cacheHandle,
   CacheEngine as Engine,
-  entryLocation,
-  generatedStatus,
+  fetchNetworkResponse,
   InvalidOptionError,
-  type NetworkResponse,
   normalizeRequestOptions,
-  type Outcome,
-  toResponseHeaders,
 } from '@reqcache/core';
-import { checkCacheMode, redactUrl } from '@reqcache/core/internal';
+import { checkCacheMode } from '@reqcache/core/internal';
 import { translateRequest } from './request.js';
-import { toFetchResponse, toNetworkResponse } from './response.js';
-import type {
-  CachedFetch,
-  CachedFetchResponse,
-  CachedRequestInit,
-  FetchLike,
-  FetchResponseLike,
-} from './types.js';
+import { toFetchResponse } from './response.js';
+import type { CachedFetch, CachedRequestInit, FetchLike } from './types.js';
 
 /**
  * Wraps a fetch function with a cache. The result is a drop-in `fetch` (it also works as ky's `fetch`
@@ -65,7 +54,7 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
     const { request } = translated;
     const outcome = await engine.request(request, requestOptions, async (extraHeaders) => {
       const headers = sendHeaders === undefined ? extraHeaders : { ...extraHeaders, ...sendHeaders };
-      return toNetworkResponse(await translated.send(fetchImpl, headers), request.url);
+      return fetchNetworkResponse(await translated.send(fetchImpl, headers), request.url);
     });
     return toFetchResponse(engine, outcome, request.method, request.url);
   };
