@@ -3,9 +3,17 @@
  * standard's rules (URL, headers, body extraction, a `Request`'s fields) are core's `request-init`.
  * @module
  */
-import type { CacheRequest, FetchResponseLike, RequestHeaders } from '@reqcache/core';
+import {
+  applyCacheMode,
+  type CacheRequest,
+  type FetchResponseLike,
+  type LookupOptions,
+  normalizeRequestOptions,
+  type RequestCacheOptions,
+} from '@reqcache/core';
 import {
   checkBodyAllowed,
+  checkCacheMode,
   extractBody,
   headersOf,
   isRequestLike,
@@ -16,12 +24,12 @@ import {
 } from '@reqcache/core/internal';
 import type { CachedRequestInit, FetchLike } from './types.js';
 
-/** A request ready for the engine and for the wrapped fetch. @internal */
+/** A fetch request as the engine and the wrapped fetch take it. @internal */
 export interface TranslatedRequest {
-  /** What the cache sees: URL without fragment, lower-case headers, body bytes. */
+  /** What the cache sees: URL without fragment, lower-case headers (and what the cache mode adds), body bytes. */
   request: CacheRequest;
-  /** The cache mode from `init.cache` or the `Request`'s own `cache`. */
-  mode: string | undefined;
+  /** The per-request options: `init.cacheOptions` over what the cache mode implies (core's `applyCacheMode`). */
+  options: RequestCacheOptions | LookupOptions;
   /** The request's abort signal: an aborted request is rejected even when the cache could answer it. */
   signal: AbortSignal | undefined;
   /** Sends the request through `fetchImpl`, adding `extraHeaders` (conditional headers) when given. */
@@ -30,39 +38,73 @@ export interface TranslatedRequest {
 
 /**
  * Reads the request once: a `Request`'s body (or `init.body`) is read into bytes, which are both hashed
- * for the key and sent on, so nothing is read twice. Throws what fetch would throw for a bad URL or a
- * GET/HEAD request with a body, before anything is sent. The common case, a URL without a body, is
- * translated without a promise.
+ * for the key and sent on, so nothing is read twice. reqcache's own fields are validated first, then
+ * what fetch would throw for (a bad URL, a GET/HEAD request with a body) is thrown, before anything is
+ * read or sent.
  * @internal
  */
-export function translateRequest(
+export async function translateRequest(
   input: unknown,
   init: CachedRequestInit | undefined,
-): TranslatedRequest | Promise<TranslatedRequest> {
+): Promise<TranslatedRequest> {
+  const parsed = normalizeRequestOptions(init?.cacheOptions, 'init.cacheOptions');
+  checkCacheMode(init?.cache);
+  // A URL without a body (most requests) is read without an await.
+  let read = readRequest(input, init);
+  if (read instanceof Promise) read = await read;
+  const { request, target, forwardInit } = read;
+  // What goes out: the cache mode replaces `request.headers` (the cache's view, never sent) by a copy.
+  const sent = request.headers;
+  const mode = applyCacheMode(read.mode, init?.cacheOptions, sent, parsed);
+  request.headers = mode.headers;
+  return {
+    request,
+    options: mode.options,
+    signal: request.signal,
+    send(fetchImpl, conditional) {
+      const extra = mode.sendHeaders === undefined ? conditional : { ...conditional, ...mode.sendHeaders };
+      if (extra === undefined || Object.keys(extra).length === 0) return fetchImpl(target, forwardInit);
+      return fetchImpl(target, { ...forwardInit, headers: { ...sent, ...headersOf(extra) } });
+    },
+  };
+}
+
+/** A request as read: the cache's view, and the URL and init to send it with. */
+interface ReadRequest {
+  request: CacheRequest;
+  target: string | URL;
+  forwardInit: Record<string, unknown> | RequestInit | undefined;
+  mode: string | undefined;
+}
+
+function readRequest(
+  input: unknown,
+  init: CachedRequestInit | undefined,
+): ReadRequest | Promise<ReadRequest> {
   if (isRequestLike(input)) return fromRequest(input, init);
-  const url = parseRequestUrl(input);
   const method = (init?.method ?? 'GET').toUpperCase();
   const headers = headersOf(init?.headers);
-  const request: CacheRequest = { method, url: withoutFragment(url), headers };
+  const request: CacheRequest = { method, url: withoutFragment(parseRequestUrl(input)), headers };
+  if (init?.signal != null) request.signal = init.signal;
+  const read = (forwardInit: ReadRequest['forwardInit']) => ({
+    request,
+    target: input as string | URL,
+    forwardInit,
+    mode: init?.cache,
+  });
   if (init == null || init.body === undefined || init.body === null) {
     // reqcache's own fields never reach the wrapped fetch (undici rejects unknown cache modes).
-    const forwardInit = init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : rest(init);
-    return translated(request, input as string | URL, forwardInit, init?.cache, init?.signal);
+    return read(init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : rest(init));
   }
   checkBodyAllowed(method);
   return extractBody(init.body).then(({ bytes, contentType }) => {
+    request.body = bytes;
     const forwardInit: Record<string, unknown> = { ...rest(init), body: bytes };
     if (contentType !== null && headers['content-type'] === undefined) {
       headers['content-type'] = contentType;
       forwardInit['headers'] = headers;
     }
-    return translated(
-      { ...request, body: bytes },
-      input as string | URL,
-      forwardInit,
-      init.cache,
-      init.signal,
-    );
+    return read(forwardInit);
   });
 }
 
@@ -73,10 +115,7 @@ function rest(init: CachedRequestInit): Record<string, unknown> {
 }
 
 /** A `Request` as its URL and an init: its fields that differ from the defaults, its body as bytes, then `init`'s. */
-async function fromRequest(
-  request: RequestLike,
-  init: CachedRequestInit | undefined,
-): Promise<TranslatedRequest> {
+async function fromRequest(request: RequestLike, init: CachedRequestInit | undefined): Promise<ReadRequest> {
   const body = init?.body ?? (request.body == null ? undefined : new Uint8Array(await request.arrayBuffer()));
   const { duplex: _duplex, ...merged }: Record<string, unknown> = {
     ...requestFields(request),
@@ -87,29 +126,5 @@ async function fromRequest(
     cache: init?.cache ?? request.cache,
     signal: init?.signal ?? request.signal,
   };
-  return translateRequest(request.url, merged as CachedRequestInit);
-}
-
-function translated(
-  request: CacheRequest,
-  input: string | URL,
-  forwardInit: Record<string, unknown> | RequestInit | undefined,
-  mode: string | undefined,
-  signal: AbortSignal | null | undefined,
-): TranslatedRequest {
-  // What goes out: the cache mode may replace `request.headers` (the cache's view, never sent) with a
-  // copy carrying extra directives, but never changes this object.
-  const sendHeaders: RequestHeaders = request.headers;
-  if (signal != null) request.signal = signal;
-  return {
-    request,
-    mode,
-    signal: signal ?? undefined,
-    send(fetchImpl, extraHeaders) {
-      if (extraHeaders === undefined || Object.keys(extraHeaders).length === 0) {
-        return fetchImpl(input, forwardInit);
-      }
-      return fetchImpl(input, { ...forwardInit, headers: { ...sendHeaders, ...headersOf(extraHeaders) } });
-    },
-  };
+  return readRequest(request.url, merged as CachedRequestInit);
 }

@@ -1,13 +1,10 @@
 import {
-  applyCacheMode,
   type CacheOptions,
   cacheHandle,
   CacheEngine as Engine,
   fetchNetworkResponse,
   InvalidOptionError,
-  normalizeRequestOptions,
 } from '@reqcache/core';
-import { checkCacheMode } from '@reqcache/core/internal';
 import { translateRequest } from './request.js';
 import { toFetchResponse } from './response.js';
 import type { CachedFetch, CachedRequestInit, FetchLike } from './types.js';
@@ -35,27 +32,13 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
   }
   const engine = new Engine(options);
 
-  /** The cache's view of a request, with its per-request options (core's `applyCacheMode`). */
-  const translate = async (input: RequestInfo | URL, init: CachedRequestInit | undefined) => {
-    // Validate reqcache's own fields before anything is read or sent.
-    const parsed = normalizeRequestOptions(init?.cacheOptions, 'init.cacheOptions');
-    checkCacheMode(init?.cache);
-    // A URL without a body (most requests) is translated without an await.
-    let translated = translateRequest(input, init);
-    if (translated instanceof Promise) translated = await translated;
-    const mode = applyCacheMode(translated.mode, init?.cacheOptions, translated.request.headers, parsed);
-    translated.request.headers = mode.headers;
-    return { translated, options: mode.options, sendHeaders: mode.sendHeaders };
-  };
-
   const cachedFetch = async (input: RequestInfo | URL, init?: CachedRequestInit) => {
-    const { translated, options: requestOptions, sendHeaders } = await translate(input, init);
+    const translated = await translateRequest(input, init);
     translated.signal?.throwIfAborted();
     const { request } = translated;
-    const outcome = await engine.request(request, requestOptions, async (extraHeaders) => {
-      const headers = sendHeaders === undefined ? extraHeaders : { ...extraHeaders, ...sendHeaders };
-      return fetchNetworkResponse(await translated.send(fetchImpl, headers), request.url);
-    });
+    const outcome = await engine.request(request, translated.options, async (extraHeaders) =>
+      fetchNetworkResponse(await translated.send(fetchImpl, extraHeaders), request.url),
+    );
     return toFetchResponse(engine, outcome, request.method, request.url);
   };
 
@@ -63,8 +46,8 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
     ...cacheHandle(engine),
     explain: {
       value: async (input: RequestInfo | URL, init?: CachedRequestInit) => {
-        const { translated, options } = await translate(input, init);
-        return engine.explain(translated.request, options);
+        const { request, options } = await translateRequest(input, init);
+        return engine.explain(request, options);
       },
     },
   };
