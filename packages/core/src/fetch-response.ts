@@ -46,8 +46,35 @@ export interface ResponseDecoration {
   info: CacheInfo;
   /** Set to override the response's own `url` and `redirected`. */
   location?: EntryLocation | undefined;
-  /** Builds the one-line description (called when first read; memoize it). */
+  /** Builds the one-line description; called when it is first read, once for a response and its clones. */
   describe: () => string;
+}
+
+/** `decoration` with its description formatted once, when first read (it costs more than the rest of a hit). */
+function describedOnce(decoration: ResponseDecoration): ResponseDecoration {
+  const { describe } = decoration;
+  let description: string | undefined;
+  return { ...decoration, describe: () => (description ??= describe()) };
+}
+
+/**
+ * Adds `Cache-Status` (RFC 9211) to `response` when `cacheStatus` is set. A fetched response's headers
+ * are immutable (Fetch §5.1, headers guard "immutable"): it then gets a copy with the same status line,
+ * headers and (still streaming) body, which reports its own URL.
+ */
+export function withCacheStatus<R extends Response>(
+  response: R,
+  cacheStatus: string | undefined,
+): R | Response {
+  if (cacheStatus === undefined) return response;
+  try {
+    response.headers.set('cache-status', cacheStatus);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set('cache-status', cacheStatus);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 /** A fetch response as the engine reads it; `requestUrl` stands in for an empty `url`. */
@@ -82,7 +109,8 @@ export interface FetchResponseParts {
 }
 
 /**
- * Rebuilds the response to a `method` request from `parts`, with the cache attributes:
+ * Rebuilds the response to a `method` request from `parts`, with the cache attributes (and the
+ * `Cache-Status` header when `info.cacheStatus` is set):
  * - the body is null for a HEAD request or a null body status ({@link hasNullBody});
  * - the constructor takes statuses 200–599 only (Fetch §5.5 "Response class"): another one (a stored
  *   1xx) is constructed as a 200 without headers, then reported by own `status` and `ok` (false) fields;
@@ -96,17 +124,20 @@ export function buildFetchResponse(
   decoration: ResponseDecoration,
 ): CachedFetchResponse {
   const { status, statusText } = parts;
+  const decorated = describedOnce(decoration);
   const constructible = status >= 200 && status <= 599;
   const body = hasNullBody(method, status) ? null : (parts.body as Uint8Array<ArrayBuffer>);
   const headers = constructible ? headersInit(parts.headers) : [];
   let response: CacheResponse;
   try {
     const init = { status: constructible ? status : 200, statusText, headers };
-    response = new CacheResponse(body, init, decoration);
+    response = new CacheResponse(body, init, decorated);
   } catch {
     const init = { status: constructible ? status : 200, headers: validHeaders(headers) };
-    response = new CacheResponse(body, init, decoration);
+    response = new CacheResponse(body, init, decorated);
   }
+  const { cacheStatus } = decoration.info;
+  if (cacheStatus !== undefined) response.headers.set('cache-status', cacheStatus);
   if (!constructible) {
     Object.defineProperties(response, {
       status: { value: status, enumerable: true, configurable: true },
@@ -195,7 +226,8 @@ class CacheResponse extends Response implements CachedFetchResponse {
  * description, `toString()` and a `clone()` that keeps them as non-enumerable ones.
  */
 export function decorateResponse(response: Response, decoration: ResponseDecoration): CachedFetchResponse {
-  const { info, location, describe } = decoration;
+  const described = describedOnce(decoration);
+  const { info, location, describe } = described;
   const nativeClone = response.clone;
   // Plain assignments for the data fields (cheaper than defining them); the rest stays non-enumerable.
   assignCacheInfo(response, info);
@@ -204,7 +236,7 @@ export function decorateResponse(response: Response, decoration: ResponseDecorat
     toString: { value: describe, writable: true, configurable: true },
     clone: {
       value: function clone(this: Response): CachedFetchResponse {
-        return decorateResponse(nativeClone.call(this), decoration);
+        return decorateResponse(nativeClone.call(this), described);
       },
       writable: true,
       configurable: true,

@@ -71,7 +71,12 @@ export type {
   FetchResponseParts,
   ResponseDecoration,
 } from './fetch-response.js';
-export { buildFetchResponse, decorateResponse, fetchNetworkResponse } from './fetch-response.js';
+export {
+  buildFetchResponse,
+  decorateResponse,
+  fetchNetworkResponse,
+  withCacheStatus,
+} from './fetch-response.js';
 export type { FreshnessContext, ValidationReason } from './freshness.js';
 export {
   forbidsUnvalidatedUse,

@@ -17,6 +17,21 @@ export interface GlobalSlot<F> {
   set(value: F): void;
 }
 
+/** The slot of a function-valued property of `globalThis`, e.g. `globalSlot('fetch', 'a fetch function')`. */
+export function globalSlot<K extends keyof typeof globalThis>(
+  key: K,
+  expected: string,
+): GlobalSlot<(typeof globalThis)[K]> {
+  return {
+    name: `globalThis.${String(key)}`,
+    expected,
+    get: () => globalThis[key],
+    set: (value) => {
+      globalThis[key] = value;
+    },
+  };
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: any function may be installed over.
 type AnyFunction = (...args: any[]) => any;
 

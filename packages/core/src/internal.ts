@@ -32,7 +32,7 @@ export type { RfcNotStorableReason } from './heuristic.js';
 export { HEURISTIC_FRACTION, HEURISTICALLY_CACHEABLE_STATUSES } from './heuristic.js';
 export { parseHttpDateStrict } from './http-date.js';
 export type { GlobalSlot, Installation } from './installation.js';
-export { createInstallation } from './installation.js';
+export { createInstallation, globalSlot } from './installation.js';
 export type { KeyOptions } from './key.js';
 export { CREDENTIAL_HEADERS, normalizeBody, normalizeHeaders } from './key.js';
 export type { NormalizedOptions, ParsedSettings, SettingsOptions } from './options.js';

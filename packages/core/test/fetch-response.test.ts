@@ -7,6 +7,7 @@ import {
   fetchNetworkResponse,
   headersInit,
   type ResponseDecoration,
+  withCacheStatus,
 } from '../src/fetch-response.js';
 import type { ResponseHeaders } from '../src/headers.js';
 
@@ -222,4 +223,54 @@ test('fetchNetworkResponse: discard cancels the body', async (t) => {
   fetchNetworkResponse(raw, 'https://example.com/').discard?.();
   await new Promise((resolve) => setImmediate(resolve));
   t.true(raw.bodyUsed || raw.body?.locked === false);
+});
+
+const CACHE_STATUS_ROWS: readonly [
+  name: string,
+  make: () => Response,
+  cacheStatus: string | undefined,
+  copied: boolean,
+][] = [
+  ['no Cache-Status: the response as it is', () => new Response('hello'), undefined, false],
+  ['mutable headers: set in place', () => new Response('hello'), 'reqcache; hit', false],
+  [
+    'immutable headers (a fetched response): a copy',
+    () => Response.redirect('https://example.com/'),
+    'reqcache; fwd=uri-miss',
+    true,
+  ],
+];
+
+for (const [name, make, cacheStatus, copied] of CACHE_STATUS_ROWS) {
+  test(`withCacheStatus: ${name}`, (t) => {
+    const response = make();
+    const result = withCacheStatus(response, cacheStatus);
+    t.is(result !== response, copied);
+    t.is(result.headers.get('cache-status'), cacheStatus ?? null);
+    t.is(result.status, response.status);
+  });
+}
+
+test('the description is formatted once, for a response and its clones', (t) => {
+  let calls = 0;
+  const counted: ResponseDecoration = { ...decoration, describe: () => `described ${++calls}` };
+  for (const response of [
+    buildFetchResponse({ status: 200, statusText: 'OK', headers: {}, body: bytes }, 'GET', counted),
+    decorateResponse(new Response('hello'), counted),
+  ]) {
+    calls = 0;
+    t.is(response.cacheDescription, 'described 1');
+    t.is(String(response.clone()), 'described 1');
+    t.is(calls, 1);
+  }
+});
+
+test('buildFetchResponse: Cache-Status from the cache info, when set', (t) => {
+  const parts = { status: 200, statusText: 'OK', headers: {}, body: bytes };
+  const info = { ...decoration.info, cacheStatus: 'reqcache; hit' };
+  t.is(
+    buildFetchResponse(parts, 'GET', { ...decoration, info }).headers.get('cache-status'),
+    'reqcache; hit',
+  );
+  t.is(buildFetchResponse(parts, 'GET', decoration).headers.get('cache-status'), null);
 });

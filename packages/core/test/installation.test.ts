@@ -1,6 +1,6 @@
 import test from 'ava';
 import { InvalidOptionError } from '../src/errors.js';
-import { createInstallation, type GlobalSlot } from '../src/installation.js';
+import { createInstallation, type GlobalSlot, globalSlot } from '../src/installation.js';
 
 type Call = (input: string) => string;
 type Cached = Call & { label: string; close(): Promise<void> };
@@ -145,4 +145,16 @@ test('installation: a global that is not a function is an InvalidOptionError nam
   );
   const error = t.throws(() => installation.install('a'), { instanceOf: InvalidOptionError });
   t.regex(error.message, /holder\.fn/);
+});
+
+test('globalSlot: reads and writes a property of globalThis, named after it', (t) => {
+  const slot = globalSlot('structuredClone', 'a structuredClone function');
+  const original = globalThis.structuredClone;
+  t.is(slot.name, 'globalThis.structuredClone');
+  t.is(slot.get(), original);
+  const replacement = ((value: unknown) => value) as typeof structuredClone;
+  slot.set(replacement);
+  t.is(globalThis.structuredClone, replacement);
+  slot.set(original);
+  t.is(globalThis.structuredClone, original);
 });

@@ -4,21 +4,14 @@
  * @module
  */
 import type { CacheOptions, HttpCache } from '@reqcache/core';
-import { createInstallation } from '@reqcache/core/internal';
+import { createInstallation, globalSlot } from '@reqcache/core/internal';
 import type { CachedFetch } from './types.js';
 import { withCache } from './with-cache.js';
 
 type GlobalFetch = typeof globalThis.fetch;
 
 const installation = createInstallation<GlobalFetch, CachedFetch & GlobalFetch, CacheOptions>(
-  {
-    name: 'globalThis.fetch',
-    expected: 'a fetch function',
-    get: () => globalThis.fetch,
-    set: (fetch) => {
-      globalThis.fetch = fetch;
-    },
-  },
+  globalSlot('fetch', 'a fetch function'),
   (original, options) => withCache(original, { autoclose: false, ...options }) as CachedFetch & GlobalFetch,
 );
 

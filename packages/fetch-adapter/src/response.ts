@@ -7,12 +7,12 @@ import {
   buildFetchResponse,
   type CachedFetchResponse,
   type CacheEngine,
-  type CacheInfo,
   decorateResponse,
   entryLocation,
   type FetchResponseLike,
   generatedStatus,
   type Outcome,
+  withCacheStatus,
 } from '@reqcache/core';
 import { redactUrl } from '@reqcache/core/internal';
 
@@ -29,48 +29,29 @@ export function toFetchResponse(
 ): CachedFetchResponse {
   const { info } = outcome;
   const { ignoredParameters } = engine.settings.parsed;
-  const describer = (status: number, size: number) => {
-    let description: string | undefined;
-    return () => {
-      const url = redactUrl(requestUrl, ignoredParameters);
-      description ??= engine.describe(info, { method, url }, status, size);
-      return description;
-    };
-  };
+  const describer = (status: number, size: number) => () =>
+    engine.describe(info, { method, url: redactUrl(requestUrl, ignoredParameters) }, status, size);
   if (outcome.source === 'cache') {
     const { entry } = outcome;
     const location = entryLocation(entry, requestUrl, ignoredParameters);
     const describe = describer(entry.status, entry.body.byteLength);
-    return withCacheStatus(buildFetchResponse(entry, method, { info, location, describe }), info);
+    return buildFetchResponse(entry, method, { info, location, describe });
   }
   if (outcome.source === 'not-cached') {
     const location = { url: requestUrl, redirected: false };
-    const response = withCacheStatus(new Response(null, generatedStatus(info.reason)), info);
+    const response = withCacheStatus(new Response(null, generatedStatus(info.reason)), info.cacheStatus);
     return decorateResponse(response, { info, location, describe: describer(504, 0) });
   }
-  const { raw, status, statusText, headers } = outcome.response;
+  const { raw, status, headers } = outcome.response;
   const location = { url: raw.url || requestUrl, redirected: raw.redirected };
   if (outcome.body !== undefined) {
     const describe = describer(status, outcome.body.byteLength);
-    const parts = { status, statusText, headers, body: outcome.body };
-    return withCacheStatus(buildFetchResponse(parts, method, { info, location, describe }), info);
+    const parts = { status, statusText: raw.statusText, headers, body: outcome.body };
+    return buildFetchResponse(parts, method, { info, location, describe });
   }
+  // Not read by the engine: the wrapped fetch's own response, body untouched (still streaming), unless
+  // adding Cache-Status took a copy.
   const describe = describer(status, Number(raw.headers.get('content-length') ?? 0) || 0);
-  const response = raw as unknown as Response;
-  try {
-    withCacheStatus(response, info);
-  } catch {
-    // Its headers are immutable: wrap its (still streaming) body.
-    const copy = new Headers(response.headers);
-    copy.set('cache-status', info.cacheStatus!);
-    const wrapped = new Response(response.body, { status, statusText, headers: copy });
-    return decorateResponse(wrapped, { info, location, describe });
-  }
-  return decorateResponse(response, { info, describe });
-}
-
-/** Adds the `Cache-Status` header (RFC 9211) when the `cacheStatus` setting is on. */
-function withCacheStatus<T extends Response>(response: T, info: CacheInfo): T {
-  if (info.cacheStatus !== undefined) response.headers.set('cache-status', info.cacheStatus);
-  return response;
+  const response = withCacheStatus(raw as unknown as Response, info.cacheStatus);
+  return decorateResponse(response, response === raw ? { info, describe } : { info, location, describe });
 }
