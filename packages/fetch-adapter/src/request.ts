@@ -30,17 +30,14 @@ export interface TranslatedRequest {
   request: CacheRequest;
   /** The per-request options: `init.cacheOptions` over what the cache mode implies (core's `applyCacheMode`). */
   options: RequestCacheOptions | LookupOptions;
-  /** The request's abort signal: an aborted request is rejected even when the cache could answer it. */
-  signal: AbortSignal | undefined;
   /** Sends the request through `fetchImpl`, adding `extraHeaders` (conditional headers) when given. */
   send(fetchImpl: FetchLike, extraHeaders: Record<string, string> | undefined): Promise<FetchResponseLike>;
 }
 
 /**
- * Reads the request once: a `Request`'s body (or `init.body`) is read into bytes, which are both hashed
- * for the key and sent on, so nothing is read twice. reqcache's own fields are validated first, then
- * what fetch would throw for (a bad URL, a GET/HEAD request with a body) is thrown, before anything is
- * read or sent.
+ * Reads the request once: a `Request`'s body (or `init.body`) is read into bytes, both hashed for the
+ * key and sent on. reqcache's own fields are validated, and what fetch throws for (a bad URL, a GET or
+ * HEAD request with a body) is thrown, before anything is read or sent.
  * @internal
  */
 export async function translateRequest(
@@ -60,7 +57,6 @@ export async function translateRequest(
   return {
     request,
     options: mode.options,
-    signal: request.signal,
     send(fetchImpl, conditional) {
       const extra = mode.sendHeaders === undefined ? conditional : { ...conditional, ...mode.sendHeaders };
       if (extra === undefined || Object.keys(extra).length === 0) return fetchImpl(target, forwardInit);

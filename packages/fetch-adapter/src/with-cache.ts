@@ -34,8 +34,9 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
 
   const cachedFetch = async (input: RequestInfo | URL, init?: CachedRequestInit) => {
     const translated = await translateRequest(input, init);
-    translated.signal?.throwIfAborted();
     const { request } = translated;
+    // An aborted request is rejected, even when the cache could answer it.
+    request.signal?.throwIfAborted();
     const outcome = await engine.request(request, translated.options, async (extraHeaders) =>
       fetchNetworkResponse(await translated.send(fetchImpl, extraHeaders), request.url),
     );
