@@ -99,7 +99,7 @@ export { createKey, normalizeUrl } from './key.js';
 export type { LeaseStore, StoreFlight } from './lease.js';
 export { waitLimitMs } from './lease.js';
 export { explainLookup, requestContext, unhandledLookup } from './lookup.js';
-export { hasNullBody, NULL_BODY_STATUSES } from './null-body.js';
+export { hasNullBody } from './null-body.js';
 export type {
   BackendName,
   CacheOptions,

@@ -35,6 +35,7 @@ export type { GlobalSlot, Installation } from './installation.js';
 export { createInstallation, globalSlot } from './installation.js';
 export type { KeyOptions } from './key.js';
 export { CREDENTIAL_HEADERS, normalizeBody, normalizeHeaders } from './key.js';
+export { NULL_BODY_STATUSES } from './null-body.js';
 export type { NormalizedOptions, ParsedSettings, SettingsOptions } from './options.js';
 export { normalizeOptions } from './options.js';
 export { REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
