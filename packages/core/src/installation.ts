@@ -63,93 +63,118 @@ export function createInstallation<F extends AnyFunction, C extends F & { close(
   slot: GlobalSlot<F>,
   wrap: (original: F, options: O) => C,
 ): Installation<F, C, O> {
-  const state: { installed: C | undefined; original: F | undefined } = {
-    installed: undefined,
-    original: undefined,
-  };
-  /** Turns an installed hook into a pass-through to the function it wrapped, for good. */
-  const unhookers = new WeakMap<C, () => void>();
-  const unhook = (cached: C): void => unhookers.get(cached)?.();
+  return new GlobalInstallation(slot, wrap);
+}
 
-  const hook = (cached: C, original: F): C => {
-    let hooked = true;
-    const installed = ((...args: Parameters<F>) => (hooked ? cached(...args) : original(...args))) as C;
-    for (const name of Object.keys(cached)) {
-      Object.defineProperty(installed, name, { value: cached[name as keyof C], enumerable: true });
-    }
-    unhookers.set(installed, () => {
+/** A hook over `cached` (carrying its own fields) and the function that unhooks it for good. */
+function hook<F extends AnyFunction, C extends F>(cached: C, original: F): [hooked: C, unhook: () => void] {
+  let hooked = true;
+  const installed = ((...args: Parameters<F>) => (hooked ? cached(...args) : original(...args))) as C;
+  for (const name of Object.keys(cached)) {
+    Object.defineProperty(installed, name, { value: cached[name as keyof C], enumerable: true });
+  }
+  return [
+    installed,
+    () => {
       hooked = false;
-    });
-    return installed;
-  };
+    },
+  ];
+}
 
-  const install = (options: O): C => {
-    const original = state.original ?? slot.get();
+/** {@link Installation}; its operations are arrow functions, so they can be handed out on their own. */
+class GlobalInstallation<F extends AnyFunction, C extends F & { close(): Promise<void> }, O>
+  implements Installation<F, C, O>
+{
+  #installed: C | undefined;
+  #original: F | undefined;
+  /** Turns an installed hook into a pass-through to the function it wrapped, for good. */
+  readonly #unhookers = new WeakMap<C, () => void>();
+  readonly #slot: GlobalSlot<F>;
+  readonly #wrap: (original: F, options: O) => C;
+
+  constructor(slot: GlobalSlot<F>, wrap: (original: F, options: O) => C) {
+    this.#slot = slot;
+    this.#wrap = wrap;
+  }
+
+  #unhook(cached: C): void {
+    this.#unhookers.get(cached)?.();
+  }
+
+  #install(options: O): C {
+    const original = this.#original ?? this.#slot.get();
     if (typeof original !== 'function') {
-      throw new InvalidOptionError(slot.name, original, `${slot.expected} to wrap`);
+      throw new InvalidOptionError(this.#slot.name, original, `${this.#slot.expected} to wrap`);
     }
-    const cached = hook(wrap(original, options), original);
-    state.original = original;
-    state.installed = cached;
-    slot.set(cached);
+    const [cached, unhook] = hook(this.#wrap(original, options), original);
+    this.#unhookers.set(cached, unhook);
+    this.#original = original;
+    this.#installed = cached;
+    this.#slot.set(cached);
+    return cached;
+  }
+
+  install = (options: O): C => {
+    const previous = this.#installed;
+    const cached = this.#install(options);
+    if (previous !== undefined) {
+      // Still called by any wrapper put around it since: from now on it only passes calls through.
+      this.#unhook(previous);
+      void previous.close();
+    }
     return cached;
   };
 
-  return {
-    install(options) {
-      const previous = state.installed;
-      const cached = install(options);
-      if (previous !== undefined) {
-        // Still called by any wrapper put around it since: from now on it only passes calls through.
-        unhook(previous);
-        void previous.close();
+  uninstall = async (): Promise<void> => {
+    const installed = this.#installed;
+    const original = this.#original;
+    if (installed === undefined || original === undefined) return;
+    const current: unknown = this.#slot.get();
+    if (current === installed) {
+      this.#slot.set(original);
+    } else if (current !== original) {
+      this.#unhook(installed);
+      createDebugLog()?.(
+        `uninstallCache: ${this.#slot.name} was wrapped by another library after installCache(); left that wrapper in place and made the installed cache a pass-through`,
+      );
+    }
+    this.#installed = undefined;
+    this.#original = undefined;
+    await installed.close();
+  };
+
+  isInstalled = (): boolean => this.#installed !== undefined && this.#slot.get() !== this.#original;
+
+  current = (): C | undefined => this.#installed;
+
+  enabled = async <T>(fn: (cached: C) => T | Promise<T>, options: O): Promise<T> => {
+    const saved = { installed: this.#installed, original: this.#original, value: this.#slot.get() };
+    const cached = this.#install(options);
+    try {
+      return await fn(cached);
+    } finally {
+      if (this.#installed === cached) {
+        this.#installed = saved.installed;
+        this.#original = saved.original;
+        this.#slot.set(saved.value);
       }
-      return cached;
-    },
-    async uninstall() {
-      const { installed, original } = state;
-      if (installed === undefined || original === undefined) return;
-      if ((slot.get() as unknown) === installed) {
-        slot.set(original);
-      } else if (slot.get() !== original) {
-        unhook(installed);
-        createDebugLog()?.(
-          `uninstallCache: ${slot.name} was wrapped by another library after installCache(); left that wrapper in place and made the installed cache a pass-through`,
-        );
-      }
-      state.installed = undefined;
-      state.original = undefined;
-      await installed.close();
-    },
-    isInstalled: () => state.installed !== undefined && slot.get() !== state.original,
-    current: () => state.installed,
-    async enabled(fn, options) {
-      const saved = { ...state, value: slot.get() };
-      const cached = install(options);
-      try {
-        return await fn(cached);
-      } finally {
-        if (state.installed === cached) {
-          state.installed = saved.installed;
-          state.original = saved.original;
-          slot.set(saved.value);
-        }
-        // A wrapper put around it inside fn keeps calling it: from now on it only passes calls through.
-        unhook(cached);
-        await cached.close();
-      }
-    },
-    async disabled(fn) {
-      const { installed, original } = state;
-      if (installed === undefined || original === undefined) return await fn();
-      const saved = slot.get();
-      slot.set(original);
-      try {
-        return await fn();
-      } finally {
-        // Put the cache back, unless fn uninstalled it, installed another or replaced the global itself.
-        if (state.installed === installed && slot.get() === original) slot.set(saved);
-      }
-    },
+      // A wrapper put around it inside fn keeps calling it: from now on it only passes calls through.
+      this.#unhook(cached);
+      await cached.close();
+    }
+  };
+
+  disabled = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const installed = this.#installed;
+    const original = this.#original;
+    if (installed === undefined || original === undefined) return await fn();
+    const saved = this.#slot.get();
+    this.#slot.set(original);
+    try {
+      return await fn();
+    } finally {
+      // Put the cache back, unless fn uninstalled it, installed another or replaced the global itself.
+      if (this.#installed === installed && this.#slot.get() === original) this.#slot.set(saved);
+    }
   };
 }
