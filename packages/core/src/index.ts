@@ -11,6 +11,8 @@ export type { CacheFields } from './cache-fields.js';
 export { attachCacheFields, DescribedResponse } from './cache-fields.js';
 export type { CacheHandle } from './cache-handle.js';
 export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
+export type { CacheModeEffect, FetchCacheMode } from './cache-mode.js';
+export { applyCacheMode, CACHE_MODES } from './cache-mode.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
@@ -64,6 +66,19 @@ export type {
 export { ageMs, computeExpiration, currentAgeMs, requestExpiration } from './expiration.js';
 export type { DurationObject, ExpireAfter, ParsedExpireAfter } from './expire-after.js';
 export { DO_NOT_CACHE, EXPIRE_IMMEDIATELY, NEVER_EXPIRE, parseExpireAfter } from './expire-after.js';
+export type {
+  CacheAttributes,
+  CachedFetchResponse,
+  FetchResponseLike,
+  FetchResponseParts,
+  ResponseDecoration,
+} from './fetch-response.js';
+export {
+  buildFetchResponse,
+  decorateResponse,
+  fetchNetworkResponse,
+  withCacheStatus,
+} from './fetch-response.js';
 export type { FreshnessContext, ValidationReason } from './freshness.js';
 export {
   forbidsUnvalidatedUse,
@@ -86,6 +101,7 @@ export { createKey, normalizeUrl } from './key.js';
 export type { LeaseStore, StoreFlight } from './lease.js';
 export { waitLimitMs } from './lease.js';
 export { explainLookup, requestContext, unhandledLookup } from './lookup.js';
+export { hasNullBody } from './null-body.js';
 export type {
   BackendName,
   CacheOptions,

@@ -18,6 +18,7 @@ export {
 } from './backends.js';
 export { knownSize } from './body-bytes.js';
 export { formatCacheControl, MAX_DELTA_SECONDS } from './cache-control.js';
+export { checkCacheMode } from './cache-mode.js';
 export { formatCacheStatus, ttlSeconds } from './cache-status.js';
 export { closeCache } from './close.js';
 export { cacheInfo, storedInfo } from './contract.js';
@@ -27,16 +28,30 @@ export { contentTypeOf, formatFileSize } from './entry.js';
 export { connectionFields, isBodyDecoded } from './entry-builder.js';
 export { describeValue } from './errors.js';
 export { expiresInSeconds, parseDurationMs, resolveExpiresAt } from './expire-after.js';
+export { headersInit } from './fetch-response.js';
 export type { FormDataLike } from './form-data.js';
 export { formDataText, isSpecFormData } from './form-data.js';
 export type { RfcNotStorableReason } from './heuristic.js';
 export { HEURISTIC_FRACTION, HEURISTICALLY_CACHEABLE_STATUSES } from './heuristic.js';
 export { parseHttpDateStrict } from './http-date.js';
+export type { GlobalSlot, Installation } from './installation.js';
+export { createInstallation, globalSlot } from './installation.js';
 export type { KeyOptions } from './key.js';
 export { CREDENTIAL_HEADERS, normalizeBody, normalizeHeaders } from './key.js';
+export { NULL_BODY_STATUSES } from './null-body.js';
 export type { NormalizedOptions, ParsedSettings, SettingsOptions } from './options.js';
 export { normalizeOptions } from './options.js';
 export { REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
+export type { RequestLike } from './request-init.js';
+export {
+  checkBodyAllowed,
+  extractBody,
+  headersOf,
+  isRequestLike,
+  parseRequestUrl,
+  requestFields,
+  withoutFragment,
+} from './request-init.js';
 export {
   headMatchesStored,
   mergeNotModified,

@@ -6,16 +6,21 @@
  * @module @reqcache/fetch
  */
 export type {
+  CacheAttributes,
+  CachedFetchResponse,
   CacheEvents,
   CacheInfo,
   CacheOptions,
   CacheSettings,
   ExpireAfter,
+  FetchCacheMode,
+  FetchResponseLike,
   HttpCache,
   RequestCacheOptions,
 } from '@reqcache/core';
 export {
   ALL_METHODS,
+  CACHE_MODES,
   ConstructionOnlyOptionError,
   DEFAULT_IGNORED_PARAMETERS,
   DO_NOT_CACHE,
@@ -26,15 +31,6 @@ export {
   ReqcacheError,
   UnknownOptionError,
 } from '@reqcache/core';
-export { CACHE_MODES } from './cache-mode.js';
 export { clear, disabled, enabled, getCache, installCache, isInstalled, uninstallCache } from './install.js';
-export type {
-  CacheAttributes,
-  CachedFetch,
-  CachedFetchResponse,
-  CachedRequestInit,
-  FetchCacheMode,
-  FetchLike,
-  FetchResponseLike,
-} from './types.js';
+export type { CachedFetch, CachedRequestInit, FetchLike } from './types.js';
 export { withCache } from './with-cache.js';
