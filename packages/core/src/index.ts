@@ -3,11 +3,15 @@
  * revalidation, serializers and storage — for reuse in custom clients.
  * @module @reqcache/core
  */
+export { teeBody } from './body-tee.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
+export type { DriveOptions } from './client-request.js';
+export { deadlineBeforeMs, driveClientRequest } from './client-request.js';
+export { decodeContentCoding } from './content-coding.js';
 export type {
   CacheEvents,
   CacheInfo,
@@ -39,6 +43,8 @@ export { CacheEngine } from './engine.js';
 export type { CacheEntry, RedirectHop, StoredRequest } from './entry.js';
 export { describeResponse, ENTRY_VERSION, hasValidator, isEntryExpired } from './entry.js';
 export { buildEntry, storedHeaders } from './entry-builder.js';
+export type { EntryLocation } from './entry-location.js';
+export { entryLocation } from './entry-location.js';
 export type { ReqcacheErrorCode, ReqcacheErrorOptions } from './errors.js';
 export {
   ConstructionOnlyOptionError,
@@ -72,6 +78,8 @@ export {
 export type { RequestHeaders, ResponseHeaders } from './headers.js';
 export { getHeader, headerPairs, toRequestHeaders, toResponseHeaders } from './headers.js';
 export { heuristicLifetimeMs, rfcNotStorable } from './heuristic.js';
+export type { HookEngine, HookPlan, HookRequest, SettleFlight } from './hook-plan.js';
+export { planHookRequest } from './hook-plan.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export type { KeyRequest } from './key.js';
 export { createKey, normalizeUrl } from './key.js';
@@ -107,6 +115,7 @@ export type {
   Reason,
   ServedReason,
 } from './reason.js';
+export { ResponseStream } from './response-stream.js';
 export { conditionalHeaders } from './revalidation.js';
 export type { EntryDocument, Serializer, Stage } from './serializer.js';
 export { jsonSerializer, SerializerPipeline } from './serializer.js';
@@ -120,6 +129,8 @@ export {
   yamlStage,
   zstdStage,
 } from './serializers.js';
+export type { ServedResponse } from './served-response.js';
+export { servedResponse } from './served-response.js';
 export type { SigningKey, SigningOptions } from './signing.js';
 export { signedSerializer, signingStage } from './signing.js';
 export type { NotStorableReason, Storability } from './storability.js';

@@ -1,23 +1,15 @@
 /**
- * got's side of the network: its responses as core's {@link NetworkResponse}, requests core asks for
- * (a background revalidation, an unconditional re-send), and a revalidation sent where its connection
- * error can still be answered from the cache.
+ * got's side of the network: its responses as core's {@link NetworkResponse}, the request function
+ * got would use, and the requests core asks for itself (a background revalidation, a re-send).
  * @module
  */
-import { ClientRequest, type IncomingMessage } from 'node:http';
-import * as zlib from 'node:zlib';
-import {
-  assignCacheInfo,
-  BodyUnavailable,
-  type CacheInfo,
-  type NetworkResponse,
-  type RedirectHop,
-  toResponseHeaders,
-} from '@reqcache/core';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { BodyUnavailable, type NetworkResponse, type RedirectHop, toResponseHeaders } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
-import { toBuffer } from './response.js';
 
-type RequestFunction = NonNullable<NormalizedOptions['request']>;
+export type RequestFunction = NonNullable<NormalizedOptions['request']>;
+export type NativeOptions = Parameters<RequestFunction>[1];
 
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
 export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
@@ -27,9 +19,32 @@ export function networkResponse(response: Response, hops: readonly RedirectHop[]
     headers: toResponseHeaders(response.headers),
     url: response.url,
     redirects: hops,
-    readBody: async () => toUint8Array(response.rawBody),
+    readBody: async () => response.rawBody ?? new Uint8Array(),
     // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
     decoded: [],
+    raw: response,
+  };
+}
+
+/** A streamed response as core's {@link NetworkResponse}, its body the copy `teeBody` keeps. */
+export function networkResponseOf(
+  response: http.IncomingMessage,
+  hops: readonly RedirectHop[],
+  url: string,
+  body: Promise<Uint8Array | undefined>,
+): NetworkResponse<http.IncomingMessage> {
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    headers: toResponseHeaders(response.headers),
+    url,
+    redirects: hops,
+    readBody: async () => {
+      const bytes = await body;
+      if (bytes === undefined)
+        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
+      return bytes;
+    },
     raw: response,
   };
 }
@@ -60,152 +75,13 @@ export async function sendWithGot(
 }
 
 /**
- * Sends the request with the request function got would use, and resolves with its response — or, on a
- * connection error (refused, reset, a timeout from got's `timeout.request` / `response` / `socket`), with
- * what `onError` answers instead (undefined: the error reaches got, which may retry).
+ * The request function got itself would use without a user's one: got 14's `getFallbackRequestFunction()`
+ * (http2 aware); got 16 has no such method, and then `https.request` / `http.request` by protocol.
  */
-export async function sendManually(
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-  fn: RequestFunction,
-  options: NormalizedOptions,
-  onError: () => unknown,
-): Promise<unknown> {
-  const request = await start(fn, url, native);
-  if (!(request instanceof ClientRequest)) return request;
-  return new Promise((resolve, reject) => {
-    const { timeout } = options;
-    // A little before got's own limit: got 16 also times the whole request, request function included,
-    // and its error would come first.
-    const gotLimitMs = timeout.request ?? timeout.response ?? timeout.socket;
-    const limitMs =
-      gotLimitMs === undefined ? undefined : Math.max(1, gotLimitMs - Math.min(100, gotLimitMs / 10));
-    const timer =
-      limitMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            const error = Object.assign(new Error(`Timeout awaiting 'request' for ${limitMs}ms`), {
-              code: 'ETIMEDOUT',
-            });
-            request.destroy(error);
-          }, limitMs);
-    request.once('response', (response: IncomingMessage) => {
-      clearTimeout(timer);
-      resolve(response);
-    });
-    request.once('error', (error) => {
-      clearTimeout(timer);
-      const answer = onError();
-      if (answer === undefined) reject(error);
-      else resolve(answer);
-    });
-    request.end();
-  });
-}
-
-/**
- * Calls the request function: a ClientRequest to drive, or what is used as it is — a mock's response,
- * or nothing (got's own fallback then).
- */
-async function start(
-  fn: RequestFunction,
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-): Promise<unknown> {
-  const sent: unknown = fn(url, native);
-  return sent instanceof Promise ? await sent : sent;
-}
-
-export function toUint8Array(body: Buffer | undefined): Uint8Array {
-  return body === undefined ? new Uint8Array() : toBuffer(body);
-}
-
-/**
- * Sends the request with the request function got would use, and answers got with its response,
- * while keeping a copy of the body's bytes — decoded as got decodes them — up to `limitBytes`:
- * `received` gets the response and a promise of that body (undefined when it was cut short or its
- * coding is corrupt; over the limit it is kept just past it, for core to see it is too large). The response carries `info`'s cache fields.
- */
-export async function sendTee(
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-  fn: RequestFunction,
-  limitBytes: number,
-  info: CacheInfo,
-  received: (response: IncomingMessage, body: Promise<Uint8Array | undefined>) => void,
-): Promise<unknown> {
-  const request = await start(fn, url, native);
-  if (!(request instanceof ClientRequest)) return request;
-  return new Promise((resolve, reject) => {
-    request.once('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const body = new Promise<Uint8Array | undefined>((done) => {
-        response.on('data', (chunk: Buffer) => {
-          // Kept until just over the limit: enough for core to see it is too large, never more.
-          if (size <= limitBytes) chunks.push(chunk);
-          size += chunk.byteLength;
-        });
-        response.once('end', () => done(decodeBody(chunks, response.headers)));
-        response.once('aborted', () => done(undefined));
-        response.once('error', () => done(undefined));
-      });
-      // Paused until got reads it: every chunk then reaches got and this copy alike.
-      response.pause();
-      assignCacheInfo(response, info);
-      received(response, body);
-      resolve(response);
-    });
-    request.once('error', reject);
-    request.end();
-  });
-}
-
-/** The body as got hands it to its caller: gzip, deflate and br undone, other codings left as sent; undefined if corrupt. */
-function decodeBody(chunks: Buffer[], headers: IncomingMessage['headers']): Uint8Array | undefined {
-  const raw = Buffer.concat(chunks);
-  const encoding = headers['content-encoding']?.trim().toLowerCase();
-  try {
-    switch (encoding) {
-      case undefined:
-      case '':
-      case 'identity':
-        return raw;
-      case 'gzip':
-      case 'x-gzip':
-        return zlib.gunzipSync(raw);
-      case 'deflate':
-        return zlib.inflateSync(raw);
-      case 'br':
-        return zlib.brotliDecompressSync(raw);
-      default:
-        // A coding got does not decode either: stored as sent, with its header (core keeps it).
-        return raw;
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-/** A streamed response as core's {@link NetworkResponse}: its decoded body, once complete. */
-export function networkResponseOf(
-  response: IncomingMessage,
-  hops: readonly RedirectHop[],
-  url: string,
-  body: Promise<Uint8Array | undefined>,
-): NetworkResponse<IncomingMessage> {
-  return {
-    status: response.statusCode ?? 0,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url,
-    redirects: hops,
-    readBody: async () => {
-      const bytes = await body;
-      if (bytes === undefined)
-        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
-      return bytes;
-    },
-    raw: response,
-  };
+export function requestFunctionOf(options: NormalizedOptions): RequestFunction | undefined {
+  const fallback = (options as { getFallbackRequestFunction?: () => RequestFunction | undefined })
+    .getFallbackRequestFunction;
+  if (typeof fallback === 'function') return fallback.call(options);
+  if (options.http2) return undefined;
+  return (options.url?.protocol === 'https:' ? https.request : http.request) as unknown as RequestFunction;
 }
