@@ -4,7 +4,19 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { driveClientRequest } from './client-request.js';
 import { decodeContentCoding } from './content-coding.js';
+import {
+  assignCacheInfo,
+  BodyUnavailable,
+  cacheInfo,
+  type ForwardLookup,
+  type NetworkResponse,
+} from './contract.js';
+import type { CacheEngine } from './engine.js';
+import type { RedirectHop } from './entry.js';
+import { toResponseHeaders } from './headers.js';
+import type { SettleFlight } from './hook-plan.js';
 
 /**
  * Keeps a copy of `response`'s body as its client reads it, decoded as Node clients decode it
@@ -29,4 +41,57 @@ export function teeBody(response: IncomingMessage, limitBytes: number): Promise<
   });
   response.pause();
   return body;
+}
+
+/** A streamed response as a {@link NetworkResponse}: its body is the copy `body` resolves with (undefined: unavailable). */
+export function teedResponse(
+  response: IncomingMessage,
+  body: Promise<Uint8Array | undefined>,
+  at: { url: string; redirects: readonly RedirectHop[] },
+): NetworkResponse<IncomingMessage> {
+  return {
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    headers: toResponseHeaders(response.headers),
+    url: at.url,
+    redirects: at.redirects,
+    readBody: async () => {
+      const bytes = await body;
+      if (bytes === undefined)
+        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
+      return bytes;
+    },
+    raw: response,
+  };
+}
+
+/**
+ * Sends a streamed miss with `start` (a request function bound to its URL and options, see
+ * {@link driveClientRequest}) and hands the response to the client at once, with the miss's cache
+ * fields; once its body is complete, offers it to the cache (`handleResponse`: stored, or not with the
+ * reason) and ends the flight with that outcome (`settle`, when the request leads identical ones).
+ */
+export async function sendTeed(
+  engine: Pick<CacheEngine, 'handleResponse' | 'clock' | 'settings'>,
+  lookup: ForwardLookup,
+  start: () => unknown,
+  at: { url: string; redirects: readonly RedirectHop[]; settle: SettleFlight | undefined },
+): Promise<unknown> {
+  const { settle } = at;
+  const info = cacheInfo(lookup.reason, engine.clock());
+  const received = (response: IncomingMessage) => {
+    const body = teeBody(response, engine.settings.parsed.maxEntryBytes);
+    assignCacheInfo(response, info);
+    void engine
+      .handleResponse(lookup, teedResponse(response, body, at))
+      .then(settle, () => settle?.(undefined))
+      .catch(() => {});
+    return response;
+  };
+  try {
+    return await driveClientRequest(start, { received });
+  } catch (error) {
+    settle?.(undefined);
+    throw error;
+  }
 }

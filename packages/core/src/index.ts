@@ -3,9 +3,11 @@
  * revalidation, serializers and storage — for reuse in custom clients.
  * @module @reqcache/core
  */
-export { teeBody } from './body-tee.js';
+export { sendTeed, teeBody, teedResponse } from './body-tee.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
+export type { CacheHandle } from './cache-handle.js';
+export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
@@ -80,6 +82,8 @@ export { getHeader, headerPairs, toRequestHeaders, toResponseHeaders } from './h
 export { heuristicLifetimeMs, rfcNotStorable } from './heuristic.js';
 export type { HookEngine, HookPlan, HookRequest, SettleFlight } from './hook-plan.js';
 export { planHookRequest } from './hook-plan.js';
+export type { HookAnswer } from './hooked-request.js';
+export { HookedRequest } from './hooked-request.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export type { KeyRequest } from './key.js';
 export { createKey, normalizeUrl } from './key.js';

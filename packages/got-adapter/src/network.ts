@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { BodyUnavailable, type NetworkResponse, type RedirectHop, toResponseHeaders } from '@reqcache/core';
+import { type NetworkResponse, type RedirectHop, toResponseHeaders } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
 
 export type RequestFunction = NonNullable<NormalizedOptions['request']>;
@@ -22,29 +22,6 @@ export function networkResponse(response: Response, hops: readonly RedirectHop[]
     readBody: async () => response.rawBody ?? new Uint8Array(),
     // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
     decoded: [],
-    raw: response,
-  };
-}
-
-/** A streamed response as core's {@link NetworkResponse}, its body the copy `teeBody` keeps. */
-export function networkResponseOf(
-  response: http.IncomingMessage,
-  hops: readonly RedirectHop[],
-  url: string,
-  body: Promise<Uint8Array | undefined>,
-): NetworkResponse<http.IncomingMessage> {
-  return {
-    status: response.statusCode ?? 0,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url,
-    redirects: hops,
-    readBody: async () => {
-      const bytes = await body;
-      if (bytes === undefined)
-        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
-      return bytes;
-    },
     raw: response,
   };
 }

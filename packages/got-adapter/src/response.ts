@@ -54,12 +54,12 @@ export function cacheFields(response: object): CacheFields | undefined {
 
 /** Puts the cache fields on a response (a served stream formats its description when first read). @internal */
 export function decorate(target: object, info: CacheInfo, description: string | (() => string)): void {
-  if (target instanceof ResponseStream) return target.setCacheFields(info, description);
-  const fields: CacheFields = {
-    ...info,
-    description: typeof description === 'string' ? description : description(),
-  };
-  Object.assign(target, fields);
+  if (target instanceof ResponseStream) target.setCacheFields(info, description);
+  else
+    Object.assign(target, {
+      ...info,
+      description: typeof description === 'string' ? description : description(),
+    });
 }
 
 /**

@@ -1,0 +1,160 @@
+/**
+ * One request of a hook-style client (got), from the hook that first sees it to the hook that sees its
+ * response. It is looked up when it is really sent (after every hook of the client, so that the key is
+ * the request as sent); its redirect hops are not looked up again; a retry asks the origin again yet
+ * keeps leading the flight it started; the conditional headers it carried are taken off again; and a
+ * response the cache answered is not offered to the cache again.
+ * @module
+ */
+import type { CacheInfo, Lookup, NetworkResponse, Outcome } from './contract.js';
+import type { CacheEngine } from './engine.js';
+import type { CacheEntry, RedirectHop } from './entry.js';
+import { type HookPlan, type HookRequest, planHookRequest, type SettleFlight } from './hook-plan.js';
+import { ResponseStream } from './response-stream.js';
+import { type ServedResponse, servedResponse } from './served-response.js';
+
+/** What the client's response becomes once {@link HookedRequest.respond} offered it to the cache. */
+export type HookAnswer =
+  /** The cache answered the request: the response is its {@link ResponseStream}; put `info` on it. */
+  | { kind: 'served'; info: CacheInfo; entry: CacheEntry | undefined; describe: () => string }
+  /** The cache did not handle the request: the response stands as it is. */
+  | { kind: 'unhandled' }
+  /** The response stands, with `info` (and its `Cache-Status`) on it. */
+  | { kind: 'network'; info: CacheInfo }
+  /**
+   * The response becomes `served`: a 304 merged into the stored response or the stored response served
+   * instead of an error status (`fromCache`), or the answer to the request core sent again (RFC 9111
+   * §4.3.4: a 304 that validated nothing).
+   */
+  | { kind: 'replaced'; info: CacheInfo; served: ServedResponse; fromCache: boolean };
+
+/** One request of a hook-style client. See the module's description. */
+export class HookedRequest {
+  /** The lookup the request went out or was served under; undefined until then, or when an identical request's answer served it. */
+  lookup: Lookup | undefined = undefined;
+  /** Conditional headers added to the request (see {@link HookedRequest.addConditions}). */
+  readonly added: Record<string, string> = {};
+  /** The redirects followed so far. */
+  readonly hops: RedirectHop[] = [];
+  /** Ends the flight identical requests wait on, when this request leads one. */
+  settle: SettleFlight | undefined;
+  #served: Extract<HookAnswer, { kind: 'served' }> | undefined;
+  #redirectTo: string | undefined;
+
+  /** `retry`: a retry by the client, which asks the origin again (`forceRefresh`). */
+  constructor(
+    readonly retry = false,
+    settle?: SettleFlight,
+  ) {
+    this.settle = settle;
+  }
+
+  /**
+   * The request a new send of the client belongs to: `current` while it follows a redirect; otherwise a
+   * new one (a new request, a retry, finished options reused), which keeps leading `current`'s flight.
+   */
+  static next(current: HookedRequest | undefined, retry: boolean): HookedRequest {
+    if (current !== undefined && current.#redirectTo !== undefined) return current;
+    return new HookedRequest(retry, current?.settle);
+  }
+
+  /** The client follows a redirect to `to`: that send is a hop of this request, not a new lookup. */
+  redirected(hop: RedirectHop, to: string): void {
+    this.hops.push(hop);
+    this.#redirectTo = to;
+  }
+
+  /** Whether this send is a redirect hop: sent as it is, its response handled under the original key. */
+  takeHop(): boolean {
+    const hop = this.#redirectTo !== undefined;
+    this.#redirectTo = undefined;
+    return hop;
+  }
+
+  /** Looks the request up and plans it ({@link planHookRequest}), as a retry when it is one. */
+  async plan<R>(
+    engine: Parameters<typeof planHookRequest>[0],
+    input: Omit<HookRequest<R>, 'retry' | 'leading'>,
+  ): Promise<HookPlan<R>> {
+    const plan = await planHookRequest(engine, { ...input, retry: this.retry, leading: this.settle });
+    this.lookup = plan.lookup;
+    // A stream's flight ends with its body, not with the request.
+    if (plan.action !== 'tee') this.settle = plan.settle;
+    return plan;
+  }
+
+  /**
+   * Adds the conditional headers the request does not set itself to `headers` (the client's own), and
+   * to `sent` (a copy the client already made for sending, if it differs).
+   */
+  addConditions(conditions: Record<string, string>, headers: Record<string, unknown>, sent: object): void {
+    for (const [name, value] of Object.entries(conditions)) {
+      if (headers[name] !== undefined) continue;
+      headers[name] = value;
+      (sent as Record<string, unknown>)[name] = value;
+      this.added[name] = value;
+    }
+  }
+
+  /** Takes the added conditional headers off `headers` again (those the client did not change since). */
+  removeConditions(headers: Record<string, unknown>): void {
+    for (const name of Object.keys(this.added)) {
+      if (headers[name] === this.added[name]) delete headers[name];
+    }
+  }
+
+  /**
+   * The cache's answer to this request as a {@link ResponseStream} with its cache fields; its description
+   * (`engine.describe`) is formatted when first read. Remembered for {@link HookedRequest.respond}.
+   */
+  serve<R>(
+    engine: Pick<CacheEngine, 'describe'>,
+    outcome: Outcome<R>,
+    target: { method: string; url: string },
+    rawBody?: (raw: R) => Uint8Array | undefined,
+  ): ResponseStream {
+    const served = servedResponse(outcome, rawBody);
+    const stream = new ResponseStream(served, target.url);
+    const { info } = outcome;
+    let description: string | undefined;
+    const describe = (): string => {
+      description ??= engine.describe(info, target, served.status, served.body.byteLength);
+      return description;
+    };
+    stream.setCacheFields(info, describe);
+    this.#served = { kind: 'served', info, entry: served.entry, describe };
+    return stream;
+  }
+
+  /**
+   * Offers the client's response to the cache (`engine.handleResponse`; `resend` sends the request again
+   * without conditions) and says what it becomes. Ends the flight this request leads with a cached
+   * answer or a success, not with an error status: the client may still retry that, and identical
+   * requests wait for its final answer.
+   */
+  async respond<R>(
+    engine: Pick<CacheEngine, 'handleResponse'>,
+    response: NetworkResponse<R>,
+    resend: () => Promise<NetworkResponse<R>>,
+    rawBody: (raw: R) => Uint8Array | undefined,
+  ): Promise<HookAnswer> {
+    // Served with an identical request's answer (no lookup of its own): that answer is complete.
+    if (this.lookup === undefined) return { kind: 'unhandled' };
+    if (this.#served !== undefined) return this.#served;
+    const outcome = await engine.handleResponse(this.lookup, response, resend);
+    if (outcome.source === 'not-cached') return { kind: 'unhandled' };
+    const { info } = outcome;
+    if (outcome.source === 'cache') {
+      this.settle?.(outcome);
+      return { kind: 'replaced', info, served: servedResponse(outcome), fromCache: true };
+    }
+    const resent = outcome.response.raw !== response.raw;
+    const served = resent ? servedResponse(outcome, rawBody) : undefined;
+    const status = served?.status ?? response.status;
+    const body = served?.body ?? outcome.body ?? rawBody(response.raw) ?? new Uint8Array();
+    if (status >= 200 && status < 300) this.settle?.({ ...outcome, body });
+    return served === undefined
+      ? { kind: 'network', info }
+      : { kind: 'replaced', info, served, fromCache: false };
+  }
+}
