@@ -6,6 +6,9 @@
  * response the cache answered is not offered to the cache again.
  * @module
  */
+
+import { sendTeed } from './body-tee.js';
+import { driveClientRequest } from './client-request.js';
 import type { CacheInfo, Lookup, NetworkResponse, Outcome } from './contract.js';
 import type { CacheEngine } from './engine.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
@@ -15,18 +18,35 @@ import { type ServedResponse, servedResponse } from './served-response.js';
 
 /** What the client's response becomes once {@link HookedRequest.respond} offered it to the cache. */
 export type HookAnswer =
-  /** The cache answered the request: the response is its {@link ResponseStream}; put `info` on it. */
-  | { kind: 'served'; info: CacheInfo; entry: CacheEntry | undefined; describe: () => string }
+  /**
+   * The cache answered the request: the response is its {@link ResponseStream}; put `info` on it, and
+   * the URL `entry` reports (see `entryLocation`).
+   */
+  | { kind: 'served'; info: CacheInfo; describe: () => string; entry: CacheEntry | undefined }
   /** The cache did not handle the request: the response stands as it is. */
   | { kind: 'unhandled' }
   /** The response stands, with `info` (and its `Cache-Status`) on it. */
-  | { kind: 'network'; info: CacheInfo }
+  | { kind: 'network'; info: CacheInfo; describe: () => string }
   /**
    * The response becomes `served`: a 304 merged into the stored response or the stored response served
    * instead of an error status (`fromCache`), or the answer to the request core sent again (RFC 9111
    * §4.3.4: a 304 that validated nothing).
    */
-  | { kind: 'replaced'; info: CacheInfo; served: ServedResponse; fromCache: boolean };
+  | { kind: 'replaced'; info: CacheInfo; describe: () => string; served: ServedResponse; fromCache: boolean };
+
+/** How a client with a `node:http`-style request function sends a request (see {@link HookedRequest.send}). */
+export interface HookSending<R> {
+  /** The client's own headers for the request, and a copy it already made for sending (if any). */
+  headers: Record<string, unknown>;
+  sent: object;
+  /** Sends the request as the client would. */
+  send: () => unknown;
+  /** Calls the client's request function, for {@link driveClientRequest}; undefined when there is none to call. */
+  start: (() => unknown) | undefined;
+  deadlineMs: number | undefined;
+  /** Answers with the cache's outcome (see {@link HookedRequest.serve}). */
+  serve: (outcome: Outcome<R>) => unknown;
+}
 
 /** One request of a hook-style client. See the module's description. */
 export class HookedRequest {
@@ -104,6 +124,48 @@ export class HookedRequest {
   }
 
   /**
+   * Plans the request ({@link HookedRequest.plan}) and carries the plan out: serves the cache's answer,
+   * sends a streamed miss keeping a copy of its body ({@link sendTeed}), or sends the request
+   * ({@link HookedRequest.send}).
+   */
+  async run<R>(
+    engine: Parameters<typeof planHookRequest>[0] & Parameters<typeof sendTeed>[0],
+    input: Omit<HookRequest<R>, 'retry' | 'leading'>,
+    sending: HookSending<R>,
+  ): Promise<unknown> {
+    const plan = await this.plan(engine, input);
+    switch (plan.action) {
+      case 'serve':
+        return sending.serve(plan.outcome);
+      case 'tee': {
+        const { settle } = plan;
+        const start = sending.start ?? sending.send;
+        return sendTeed(engine, plan.lookup, start, { url: input.target.url, redirects: this.hops, settle });
+      }
+      case 'send':
+        return this.send(plan, sending);
+    }
+  }
+
+  /**
+   * Carries out a `send` plan: adds its conditional headers ({@link HookedRequest.addConditions}); when
+   * core has an answer for a connection error (RFC 9111 §4.2.4 stale-if-error, a 504), sends the request
+   * with {@link driveClientRequest}, so that the error becomes that answer; otherwise `sending.send()`.
+   */
+  send<R>(plan: Extract<HookPlan<R>, { action: 'send' }>, sending: HookSending<R>): unknown {
+    this.addConditions(plan.headers, sending.headers, sending.sent);
+    const { answerError } = plan;
+    if (answerError === undefined || sending.start === undefined) return sending.send();
+    return driveClientRequest(sending.start, {
+      deadlineMs: sending.deadlineMs,
+      answerError: () => {
+        const outcome = answerError();
+        return outcome === undefined ? undefined : sending.serve(outcome);
+      },
+    });
+  }
+
+  /**
    * The cache's answer to this request as a {@link ResponseStream} with its cache fields; its description
    * (`engine.describe`) is formatted when first read. Remembered for {@link HookedRequest.respond}.
    */
@@ -133,9 +195,10 @@ export class HookedRequest {
    * requests wait for its final answer.
    */
   async respond<R>(
-    engine: Pick<CacheEngine, 'handleResponse'>,
+    engine: Pick<CacheEngine, 'handleResponse' | 'describe'>,
     response: NetworkResponse<R>,
     resend: () => Promise<NetworkResponse<R>>,
+    target: { method: string; url: string },
     rawBody: (raw: R) => Uint8Array | undefined,
   ): Promise<HookAnswer> {
     // Served with an identical request's answer (no lookup of its own): that answer is complete.
@@ -146,15 +209,17 @@ export class HookedRequest {
     const { info } = outcome;
     if (outcome.source === 'cache') {
       this.settle?.(outcome);
-      return { kind: 'replaced', info, served: servedResponse(outcome), fromCache: true };
+      const served = servedResponse(outcome);
+      const describe = () => engine.describe(info, target, served.status, served.body.byteLength);
+      return { kind: 'replaced', info, describe, served, fromCache: true };
     }
     const resent = outcome.response.raw !== response.raw;
     const served = resent ? servedResponse(outcome, rawBody) : undefined;
     const status = served?.status ?? response.status;
     const body = served?.body ?? outcome.body ?? rawBody(response.raw) ?? new Uint8Array();
     if (status >= 200 && status < 300) this.settle?.({ ...outcome, body });
-    return served === undefined
-      ? { kind: 'network', info }
-      : { kind: 'replaced', info, served, fromCache: false };
+    const describe = () => engine.describe(info, target, status, body.byteLength);
+    if (served === undefined) return { kind: 'network', info, describe };
+    return { kind: 'replaced', info, describe, served, fromCache: false };
   }
 }

@@ -12,15 +12,12 @@ import {
   type CacheHandle,
   cacheHandle,
   deadlineBeforeMs,
-  driveClientRequest,
   type Explanation,
   HookedRequest,
   normalizeRequestOptions,
-  type Outcome,
   type RedirectHop,
   ReqcacheError,
   type RequestCacheOptions,
-  sendTeed,
 } from '@reqcache/core';
 import got, {
   type AfterResponseHook,
@@ -95,7 +92,7 @@ class GotCache {
    */
   readonly handler: HandlerFunction = (options, next) => {
     const result = next(options);
-    if (!options.isStream && typeof (result as { then?: unknown }).then === 'function') {
+    if (!options.isStream && typeof (result as { then?: unknown } | null)?.then === 'function') {
       (options.context as ContextRecord)[SETTLED] = Promise.resolve(result).then(noop, noop);
     }
     return result;
@@ -125,42 +122,31 @@ class GotCache {
       const send = () => wrapped?.(url, native);
       if (request.takeHop()) return send();
       const context = options.context as ContextRecord;
-      const plan = await request.plan(this.engine, {
+      const requestFn = this.requestFn(options);
+      const { timeout } = options;
+      const input = {
         request: toCacheRequest(options),
-        target: { method: options.method, url: urlOf(options) },
+        target: targetOf(options),
         options: this.parseRequestOptions(context['cache']),
         stream: options.isStream,
-        teeable: options.body === undefined && this.requestFn(options) !== undefined,
+        teeable: options.body === undefined && requestFn !== undefined,
         ended: context[SETTLED] as Promise<void> | undefined,
-        send: (headers) => sendWithGot(options, headers, STATE, wrappedOf(options)),
+        send: (headers: Record<string, string> | undefined) =>
+          sendWithGot(options, headers, STATE, wrappedOf(options)),
+      };
+      return request.run<Response>(this.engine, input, {
+        headers: options.headers,
+        // got 14 sends options.headers itself, got 16 a copy of them.
+        sent: native.headers !== undefined && !Array.isArray(native.headers) ? native.headers : {},
+        send,
+        start: requestFn && (() => requestFn(url, native)),
+        deadlineMs: deadlineBeforeMs(timeout.request ?? timeout.response ?? timeout.socket),
+        // A cached answer does not change when asked again: got must never retry it (a cached 5xx, a 504).
+        serve: (outcome) => {
+          options.retry.limit = 0;
+          return request.serve(this.engine, outcome, targetOf(options), (raw) => raw.rawBody);
+        },
       });
-      const start = () => this.requestFn(options)?.(url, native);
-      switch (plan.action) {
-        case 'serve':
-          return this.serve(options, request, plan.outcome);
-        case 'tee':
-          return sendTeed(this.engine, plan.lookup, start, {
-            url: urlOf(options),
-            redirects: request.hops,
-            settle: plan.settle,
-          });
-        case 'send': {
-          // got 14 sends options.headers itself, got 16 a copy of them (in `native`).
-          const sent = native.headers !== undefined && !Array.isArray(native.headers) ? native.headers : {};
-          request.addConditions(plan.headers, options.headers, sent);
-          const { answerError } = plan;
-          if (answerError === undefined || this.requestFn(options) === undefined) return send();
-          // Sent here, where its connection error can still become core's answer (stale-if-error, a 504).
-          const { timeout } = options;
-          return driveClientRequest(start, {
-            deadlineMs: deadlineBeforeMs(timeout.request ?? timeout.response ?? timeout.socket),
-            answerError: () => {
-              const outcome = answerError();
-              return outcome === undefined ? undefined : this.serve(options, request, outcome);
-            },
-          });
-        }
-      }
     }) as unknown as RequestFunction & { [WRAPS]?: RequestFunction | undefined };
     fn[WRAPS] = wrapped;
     return fn;
@@ -178,30 +164,16 @@ class GotCache {
     const request = stateOf(options);
     if (!(request instanceof HookedRequest)) return response;
     request.removeConditions(options.headers);
-    const answer = await request.respond(
-      this.engine,
-      networkResponse(response, request.hops),
-      () => sendWithGot(options, undefined, STATE, wrappedOf(options)),
-      (raw) => raw.rawBody,
-    );
-    switch (answer.kind) {
-      case 'unhandled':
-        return response;
-      case 'served': {
-        decorate(response, answer.info, answer.describe);
-        const ignored = this.engine.settings.parsed.ignoredParameters;
-        if (answer.entry !== undefined) applyEntryUrl(response, answer.entry, urlOf(options), ignored);
-        return response;
-      }
-      case 'replaced':
-        becomeCached(response, answer.served, options, answer.fromCache);
-        break;
-      case 'network':
-        setCacheStatus(response, answer.info.cacheStatus);
-    }
-    const target = { method: options.method, url: urlOf(options) };
-    const size = response.rawBody?.byteLength ?? 0;
-    decorate(response, answer.info, this.engine.describe(answer.info, target, response.statusCode, size));
+    const target = targetOf(options);
+    const resend = () => sendWithGot(options, undefined, STATE, wrappedOf(options));
+    const network = networkResponse(response, request.hops);
+    const answer = await request.respond(this.engine, network, resend, target, (raw) => raw.rawBody);
+    if (answer.kind === 'unhandled') return response;
+    if (answer.kind === 'replaced') becomeCached(response, answer.served, options, answer.fromCache);
+    if (answer.kind === 'network') setCacheStatus(response, answer.info.cacheStatus);
+    decorate(response, answer.info, answer.describe);
+    const ignored = this.engine.settings.parsed.ignoredParameters;
+    if (answer.kind === 'served' && answer.entry) applyEntryUrl(response, answer.entry, target.url, ignored);
     return response;
   };
 
@@ -210,17 +182,6 @@ class GotCache {
     if (cause instanceof Error && ownErrors.has(cause)) return cause;
     return error;
   };
-
-  /** The cache's answer as got's response (a response-like stream), never retried by got: it would not change. */
-  private serve(options: NormalizedOptions, request: HookedRequest, outcome: Outcome<Response>) {
-    options.retry.limit = 0;
-    return request.serve(
-      this.engine,
-      outcome,
-      { method: options.method, url: urlOf(options) },
-      (raw) => raw.rawBody,
-    );
-  }
 
   private parseRequestOptions(value: unknown) {
     try {
@@ -239,11 +200,9 @@ class GotCache {
   readonly explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
     const options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
     const request = toCacheRequest(options);
+    // A request that cannot be keyed is not handled by the cache.
     if (request === undefined)
-      return this.engine.explain(
-        { method: options.method, url: urlOf(options), headers: {} },
-        { disabled: true },
-      );
+      return this.engine.explain({ ...targetOf(options), headers: {} }, { disabled: true });
     return this.engine.explain(
       request,
       this.parseRequestOptions((options.context as ContextRecord)['cache']),
@@ -279,6 +238,10 @@ function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
 
 function urlOf(options: NormalizedOptions): string {
   return options.url?.href ?? '';
+}
+
+function targetOf(options: NormalizedOptions): { method: string; url: string } {
+  return { method: options.method, url: urlOf(options) };
 }
 
 /** Adds `Cache-Status` (RFC 9211) to a network response, when the setting is on. */
