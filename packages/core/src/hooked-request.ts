@@ -12,6 +12,7 @@ import { driveClientRequest } from './client-request.js';
 import type { CacheInfo, Lookup, NetworkResponse, Outcome } from './contract.js';
 import type { CacheEngine } from './engine.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
+import { entryLocation } from './entry-location.js';
 import { type HookPlan, type HookRequest, planHookRequest, type SettleFlight } from './hook-plan.js';
 import { ResponseStream } from './response-stream.js';
 import { type ServedResponse, servedResponse } from './served-response.js';
@@ -20,9 +21,9 @@ import { type ServedResponse, servedResponse } from './served-response.js';
 export type HookAnswer =
   /**
    * The cache answered the request: the response is its {@link ResponseStream}; put `info` on it, and
-   * the URL `entry` reports (see `entryLocation`).
+   * `location` when the stored response was reached through redirects.
    */
-  | { kind: 'served'; info: CacheInfo; describe: () => string; entry: CacheEntry | undefined }
+  | { kind: 'served'; info: CacheInfo; describe: () => string; location: ServedLocation | undefined }
   /** The cache did not handle the request: the response stands as it is. */
   | { kind: 'unhandled' }
   /** The response stands, with `info` (and its `Cache-Status`) on it. */
@@ -33,6 +34,15 @@ export type HookAnswer =
    * §4.3.4: a 304 that validated nothing).
    */
   | { kind: 'replaced'; info: CacheInfo; describe: () => string; served: ServedResponse; fromCache: boolean };
+
+/**
+ * The final URL a stored response reached through redirects reports (RFC 9110 §15.4, see
+ * {@link entryLocation}), and the URLs of its redirect chain after the first request, that URL last.
+ */
+export interface ServedLocation {
+  url: string;
+  redirectUrls: string[];
+}
 
 /** How a client with a `node:http`-style request function sends a request (see {@link HookedRequest.send}). */
 export interface HookSending<R> {
@@ -170,7 +180,7 @@ export class HookedRequest {
    * (`engine.describe`) is formatted when first read. Remembered for {@link HookedRequest.respond}.
    */
   serve<R>(
-    engine: Pick<CacheEngine, 'describe'>,
+    engine: Pick<CacheEngine, 'describe' | 'settings'>,
     outcome: Outcome<R>,
     target: { method: string; url: string },
     rawBody?: (raw: R) => Uint8Array | undefined,
@@ -184,7 +194,9 @@ export class HookedRequest {
       return description;
     };
     stream.setCacheFields(info, describe);
-    this.#served = { kind: 'served', info, entry: served.entry, describe };
+    const ignored = engine.settings.parsed.ignoredParameters;
+    const location = served.entry === undefined ? undefined : locationOf(served.entry, target.url, ignored);
+    this.#served = { kind: 'served', info, describe, location };
     return stream;
   }
 
@@ -222,4 +234,15 @@ export class HookedRequest {
     if (served === undefined) return { kind: 'network', info, describe };
     return { kind: 'replaced', info, describe, served, fromCache: false };
   }
+}
+
+/** Where a served entry says it came from, when it was reached through redirects. */
+function locationOf(
+  entry: CacheEntry,
+  requestUrl: string,
+  ignored: readonly string[],
+): ServedLocation | undefined {
+  const { url, redirected } = entryLocation(entry, requestUrl, ignored);
+  if (!redirected || entry.history.length === 0) return undefined;
+  return { url, redirectUrls: [...entry.history.slice(1).map((hop) => hop.url), url] };
 }

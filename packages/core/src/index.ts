@@ -82,7 +82,7 @@ export { getHeader, headerPairs, toRequestHeaders, toResponseHeaders } from './h
 export { heuristicLifetimeMs, rfcNotStorable } from './heuristic.js';
 export type { HookEngine, HookPlan, HookRequest, SettleFlight } from './hook-plan.js';
 export { planHookRequest } from './hook-plan.js';
-export type { HookAnswer } from './hooked-request.js';
+export type { HookAnswer, HookSending, ServedLocation } from './hooked-request.js';
 export { HookedRequest } from './hooked-request.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export type { KeyRequest } from './key.js';

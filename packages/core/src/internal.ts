@@ -34,7 +34,7 @@ export { CREDENTIAL_HEADERS, normalizeBody, normalizeHeaders } from './key.js';
 export type { NormalizedOptions, ParsedSettings, SettingsOptions } from './options.js';
 export { normalizeOptions } from './options.js';
 export { REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
-export { bufferOf, rawHeaderList } from './response-stream.js';
+export { bufferOf, messageFields, rawHeaderList } from './response-stream.js';
 export {
   headMatchesStored,
   mergeNotModified,

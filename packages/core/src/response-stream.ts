@@ -16,10 +16,11 @@ import type { ServedResponse } from './served-response.js';
  * per object would give each its own, which only a full garbage collection reclaims).
  */
 export class ResponseStream extends Readable {
-  statusCode: number;
-  statusMessage: string;
-  headers: ResponseHeaders;
-  rawHeaders: string[];
+  // Set from messageFields in the constructor.
+  statusCode!: number;
+  statusMessage!: string;
+  headers!: ResponseHeaders;
+  rawHeaders!: string[];
   trailers: Record<string, string> = {};
   rawTrailers: string[] = [];
   httpVersion = '1.1';
@@ -36,10 +37,7 @@ export class ResponseStream extends Readable {
 
   constructor(served: Pick<ServedResponse, 'status' | 'statusText' | 'headers' | 'body'>, url: string) {
     super();
-    this.statusCode = served.status;
-    this.statusMessage = served.statusText || (STATUS_CODES[served.status] ?? '');
-    this.headers = { ...served.headers };
-    this.rawHeaders = rawHeaderList(served.headers);
+    Object.assign(this, messageFields(served));
     this.url = url;
     if (served.body.byteLength > 0) this.push(bufferOf(served.body));
     this.push(null);
@@ -67,6 +65,19 @@ export class ResponseStream extends Readable {
   set description(value: string) {
     this.#description = value;
   }
+}
+
+/**
+ * The `IncomingMessage` fields of a served response: `statusCode`, `statusMessage` (the standard reason
+ * phrase when it has none), `headers` (a copy) and `rawHeaders`.
+ */
+export function messageFields(served: Pick<ServedResponse, 'status' | 'statusText' | 'headers'>) {
+  return {
+    statusCode: served.status,
+    statusMessage: served.statusText || (STATUS_CODES[served.status] ?? ''),
+    headers: { ...served.headers },
+    rawHeaders: rawHeaderList(served.headers),
+  };
 }
 
 /**

@@ -36,9 +36,9 @@ import {
   type RequestFunction,
   requestFunctionOf,
   sendWithGot,
+  toCacheRequest,
 } from './network.js';
-import { toCacheRequest } from './request.js';
-import { applyEntryUrl, becomeCached, decorate } from './response.js';
+import { becomeCached, decorate } from './response.js';
 
 /** Where the plugin keeps its per-request state in `options.context` (copied along redirects and retries). */
 const STATE = Symbol('reqcache.got');
@@ -172,8 +172,10 @@ class GotCache {
     if (answer.kind === 'replaced') becomeCached(response, answer.served, options, answer.fromCache);
     if (answer.kind === 'network') setCacheStatus(response, answer.info.cacheStatus);
     decorate(response, answer.info, answer.describe);
-    const ignored = this.engine.settings.parsed.ignoredParameters;
-    if (answer.kind === 'served' && answer.entry) applyEntryUrl(response, answer.entry, target.url, ignored);
+    if (answer.kind === 'served' && answer.location !== undefined) {
+      const { url, redirectUrls } = answer.location;
+      Object.assign(response, { url, redirectUrls: redirectUrls.map((href) => new URL(href)) });
+    }
     return response;
   };
 

@@ -3,15 +3,8 @@
  * the cached response core answered with.
  * @module
  */
-import { STATUS_CODES } from 'node:http';
-import {
-  type CacheEntry,
-  type CacheInfo,
-  entryLocation,
-  ResponseStream,
-  type ServedResponse,
-} from '@reqcache/core';
-import { bufferOf, rawHeaderList } from '@reqcache/core/internal';
+import { type CacheInfo, ResponseStream, type ServedResponse } from '@reqcache/core';
+import { bufferOf, messageFields } from '@reqcache/core/internal';
 import type { NormalizedOptions, Response } from 'got';
 
 /** The cache fields every response of a cached got client carries (hits and misses alike). */
@@ -63,7 +56,7 @@ export function decorate(target: object, info: CacheInfo, description: string | 
 }
 
 /**
- * Turns a response from the network into the response core answered with, in place: status, headers,
+ * Turns a response from the network into the response core answered with, in place: its message fields,
  * `rawBody` and the parsed `body` (as got would parse it for this request), so that the object got hands
  * to the caller (and to later `afterResponse` hooks) is that response. @internal
  */
@@ -74,29 +67,9 @@ export function becomeCached(
   fromCache: boolean,
 ): void {
   const rawBody = bufferOf(served.body);
-  Object.assign(response, {
-    statusCode: served.status,
-    statusMessage: served.statusText || (STATUS_CODES[served.status] ?? ''),
-    headers: { ...served.headers },
-    rawHeaders: rawHeaderList(served.headers),
-    rawBody,
-    body: parseBody(rawBody, options),
-    isFromCache: fromCache,
-    ok: served.status >= 200 && served.status < 300,
-  });
-}
-
-/** Sets `url` and `redirectUrls` of a response served from a redirected entry (see core's `entryLocation`). @internal */
-export function applyEntryUrl(
-  response: Response,
-  entry: CacheEntry,
-  requestUrl: string,
-  ignoredParameters: readonly string[],
-): void {
-  const { url, redirected } = entryLocation(entry, requestUrl, ignoredParameters);
-  if (!redirected || entry.history.length === 0) return;
-  const redirectUrls = [...entry.history.slice(1).map((hop) => new URL(hop.url)), new URL(url)];
-  Object.assign(response, { url, redirectUrls });
+  const ok = served.status >= 200 && served.status < 300;
+  const body = parseBody(rawBody, options);
+  Object.assign(response, messageFields(served), { rawBody, body, isFromCache: fromCache, ok });
 }
 
 /** What got's `parseBody` gives for this request's `responseType` (text when JSON does not parse, as got does). */
