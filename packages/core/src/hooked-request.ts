@@ -71,20 +71,25 @@ export class HookedRequest {
   #served: Extract<HookAnswer, { kind: 'served' }> | undefined;
   #redirectTo: string | undefined;
 
-  /** `retry`: a retry by the client, which asks the origin again (`forceRefresh`). */
+  /**
+   * `retry`: a retry by the client, which asks the origin again (`forceRefresh`). `passive`: a request
+   * core sent itself through the client (its `Send`: a background revalidation, a re-send), which the
+   * adapter's hooks let pass; only its redirects are recorded.
+   */
   constructor(
     readonly retry = false,
     settle?: SettleFlight,
+    readonly passive = false,
   ) {
     this.settle = settle;
   }
 
   /**
-   * The request a new send of the client belongs to: `current` while it follows a redirect; otherwise a
-   * new one (a new request, a retry, finished options reused), which keeps leading `current`'s flight.
+   * The request a new send of the client belongs to: `current` while it follows a redirect (or is
+   * passive); otherwise a new one (a new request, a retry, finished options reused), which keeps leading `current`'s flight.
    */
   static next(current: HookedRequest | undefined, retry: boolean): HookedRequest {
-    if (current !== undefined && current.#redirectTo !== undefined) return current;
+    if (current !== undefined && (current.passive || current.#redirectTo !== undefined)) return current;
     return new HookedRequest(retry, current?.settle);
   }
 

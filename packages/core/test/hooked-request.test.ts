@@ -49,6 +49,8 @@ test('HookedRequest.next: a new request, a retry keeping the flight it leads, or
   t.true(retry.takeHop());
   t.false(retry.takeHop());
   t.not(HookedRequest.next(retry, false), retry);
+  const passive = new HookedRequest(false, undefined, true);
+  t.is(HookedRequest.next(passive, true), passive);
 });
 
 const CONDITIONS: readonly [

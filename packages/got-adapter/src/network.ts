@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import {
   type CacheRequest,
+  HookedRequest,
   type NetworkResponse,
   type RedirectHop,
   toRequestHeaders,
@@ -35,7 +36,7 @@ export function networkResponse(response: Response, hops: readonly RedirectHop[]
 
 /**
  * Sends a request core needs itself (a background revalidation, a re-send without conditions) with the
- * caller's options, through got, marked so that the plugin's hooks let it pass.
+ * caller's options, through got, marked (a passive `HookedRequest`) so that the plugin's hooks let it pass.
  */
 export async function sendWithGot(
   options: NormalizedOptions,
@@ -46,7 +47,7 @@ export async function sendWithGot(
   const inner = new Options(undefined, undefined, options as unknown as Options);
   // Not through the plugin's request function (that is the caller's lookup): the one it wraps.
   inner.request = requestFn;
-  const state = { hops: [] as RedirectHop[] };
+  const state = new HookedRequest(false, undefined, true);
   inner.context = { ...(options.context as Record<string | symbol, unknown>), [stateKey]: state };
   inner.isStream = false;
   inner.resolveBodyOnly = false;

@@ -15,7 +15,6 @@ import {
   type Explanation,
   HookedRequest,
   normalizeRequestOptions,
-  type RedirectHop,
   ReqcacheError,
   type RequestCacheOptions,
 } from '@reqcache/core';
@@ -100,8 +99,7 @@ class GotCache {
 
   readonly beforeRequest: BeforeRequestHook = (options, { retryCount }) => {
     const current = stateOf(options);
-    // Not a request core sent itself (sendWithGot).
-    if (current !== undefined && !(current instanceof HookedRequest)) return;
+    if (current?.passive) return;
     const request = HookedRequest.next(current, retryCount > 0);
     if (request !== current) current?.removeConditions(options.headers);
     (options.context as ContextRecord)[STATE] = request;
@@ -153,16 +151,14 @@ class GotCache {
   }
 
   readonly beforeRedirect: BeforeRedirectHook = (updatedOptions, response) => {
-    const request = stateOf(updatedOptions);
     const hop = { url: response.url, status: response.statusCode };
-    if (request instanceof HookedRequest) request.redirected(hop, urlOf(updatedOptions));
-    else request?.hops.push(hop);
+    stateOf(updatedOptions)?.redirected(hop, urlOf(updatedOptions));
   };
 
   readonly afterResponse: AfterResponseHook = async (response) => {
     const options = response.request.options as unknown as NormalizedOptions;
     const request = stateOf(options);
-    if (!(request instanceof HookedRequest)) return response;
+    if (request === undefined) return response;
     request.removeConditions(options.headers);
     const target = targetOf(options);
     const resend = () => sendWithGot(options, undefined, STATE, wrappedOf(options));
@@ -225,9 +221,9 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
   return Object.defineProperties(plugin, { ...cacheHandle(engine), explain: { value: cache.explain } });
 }
 
-/** The plugin's state of a request, or the redirect hops of a request core sent itself (`sendWithGot`). */
-function stateOf(options: NormalizedOptions): HookedRequest | { hops: RedirectHop[] } | undefined {
-  return (options.context as ContextRecord)[STATE] as HookedRequest | { hops: RedirectHop[] } | undefined;
+/** The plugin's state of a request (a passive one for a request core sent itself, see `sendWithGot`). */
+function stateOf(options: NormalizedOptions): HookedRequest | undefined {
+  return (options.context as ContextRecord)[STATE] as HookedRequest | undefined;
 }
 
 /** The request function the plugin's wraps (the user's own, or undefined for got's default). */

@@ -4,7 +4,7 @@
  * @module
  */
 import { type CacheInfo, ResponseStream, type ServedResponse } from '@reqcache/core';
-import { bufferOf, messageFields } from '@reqcache/core/internal';
+import { bufferOf, cacheInfo, messageFields } from '@reqcache/core/internal';
 import type { NormalizedOptions, Response } from 'got';
 
 /** The cache fields every response of a cached got client carries (hits and misses alike). */
@@ -19,16 +19,8 @@ export interface CacheFields extends CacheInfo {
 /** A got response with the cache fields; what `client(url)` resolves to through a cached client. */
 export type CachedGotResponse<T = unknown> = Response<T> & CacheFields;
 
-const FIELD_NAMES = [
-  'fromCache',
-  'createdAt',
-  'expires',
-  'isExpired',
-  'revalidated',
-  'cacheKey',
-  'reason',
-  'description',
-] as const;
+/** The names of the cache fields: those of core's {@link CacheInfo}, and `description`. */
+const FIELD_NAMES = [...Object.keys(cacheInfo('miss', 0)), 'description'] as (keyof CacheFields)[];
 
 /**
  * The cache fields of a response from a cached got client, or undefined for a response that did not
