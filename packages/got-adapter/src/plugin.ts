@@ -14,8 +14,8 @@ import {
   deadlineBeforeMs,
   type Explanation,
   HookedRequest,
+  isReqcacheError,
   normalizeRequestOptions,
-  ReqcacheError,
   type RequestCacheOptions,
 } from '@reqcache/core';
 import got, {
@@ -77,9 +77,6 @@ export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
   /** One pass-through handler: it returns got's promise untouched and notes when it settles. */
   readonly handlers: HandlerFunction[];
 } & GotCacheHandles;
-
-/** Errors the plugin threw, which its `beforeError` hook hands back to the caller unwrapped. */
-const ownErrors = new WeakSet<Error>();
 
 /** The plugin's hooks and the translation behind them, around one engine. @internal */
 class GotCache {
@@ -175,19 +172,11 @@ class GotCache {
     return response;
   };
 
-  readonly beforeError: BeforeErrorHook = (error) => {
-    const cause = error.cause;
-    if (cause instanceof Error && ownErrors.has(cause)) return cause;
-    return error;
-  };
+  /** The cache's own errors (a bad `context.cache`) reach the caller as they are, not wrapped by got. */
+  readonly beforeError: BeforeErrorHook = (error) => (isReqcacheError(error.cause) ? error.cause : error);
 
   private parseRequestOptions(value: unknown) {
-    try {
-      return normalizeRequestOptions(value as RequestCacheOptions | undefined, 'context.cache');
-    } catch (error) {
-      if (error instanceof ReqcacheError) ownErrors.add(error);
-      throw error;
-    }
+    return normalizeRequestOptions(value as RequestCacheOptions | undefined, 'context.cache');
   }
 
   /** The request function got would use: the one the plugin's wraps, or got's own default. */
