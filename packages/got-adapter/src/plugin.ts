@@ -117,12 +117,12 @@ class GotCache {
       const send = () => wrapped?.(url, native);
       if (request.takeHop()) return send();
       const context = options.context as ContextRecord;
-      const requestFn = this.requestFn(options);
+      const requestFn = wrappedOf(options) ?? requestFunctionOf(options);
       const { timeout } = options;
       const input = {
         request: toCacheRequest(options),
         target: targetOf(options),
-        options: this.parseRequestOptions(context['cache']),
+        options: ownOptions(options),
         stream: options.isStream,
         teeable: options.body === undefined && requestFn !== undefined,
         ended: context[SETTLED] as Promise<void> | undefined,
@@ -175,25 +175,13 @@ class GotCache {
   /** The cache's own errors (a bad `context.cache`) reach the caller as they are, not wrapped by got. */
   readonly beforeError: BeforeErrorHook = (error) => (isReqcacheError(error.cause) ? error.cause : error);
 
-  private parseRequestOptions(value: unknown) {
-    return normalizeRequestOptions(value as RequestCacheOptions | undefined, 'context.cache');
-  }
-
-  /** The request function got would use: the one the plugin's wraps, or got's own default. */
-  private requestFn(options: NormalizedOptions): RequestFunction | undefined {
-    return wrappedOf(options) ?? requestFunctionOf(options);
-  }
-
   readonly explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
     const options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
     const request = toCacheRequest(options);
     // A request that cannot be keyed is not handled by the cache.
     if (request === undefined)
       return this.engine.explain({ ...targetOf(options), headers: {} }, { disabled: true });
-    return this.engine.explain(
-      request,
-      this.parseRequestOptions((options.context as ContextRecord)['cache']),
-    );
+    return this.engine.explain(request, ownOptions(options));
   };
 }
 
@@ -221,6 +209,12 @@ function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
     | (RequestFunction & { [WRAPS]?: RequestFunction | undefined })
     | undefined;
   return current !== undefined && WRAPS in current ? current[WRAPS] : current;
+}
+
+/** The request's own cache options (`context.cache`), validated. */
+function ownOptions(options: NormalizedOptions) {
+  const own = (options.context as ContextRecord)['cache'] as RequestCacheOptions | undefined;
+  return normalizeRequestOptions(own, 'context.cache');
 }
 
 function urlOf(options: NormalizedOptions): string {
