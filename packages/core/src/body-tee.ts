@@ -6,17 +6,11 @@
 import type { IncomingMessage } from 'node:http';
 import { driveClientRequest } from './client-request.js';
 import { decodeContentCoding } from './content-coding.js';
-import {
-  assignCacheInfo,
-  BodyUnavailable,
-  cacheInfo,
-  type ForwardLookup,
-  type NetworkResponse,
-} from './contract.js';
+import { assignCacheInfo, cacheInfo, type ForwardLookup } from './contract.js';
 import type { CacheEngine } from './engine.js';
 import type { RedirectHop } from './entry.js';
-import { toResponseHeaders } from './headers.js';
 import type { SettleFlight } from './hook-plan.js';
+import { incomingResponse } from './incoming-response.js';
 
 /**
  * Keeps a copy of `response`'s body as its client reads it, decoded as Node clients decode it
@@ -43,28 +37,6 @@ export function teeBody(response: IncomingMessage, limitBytes: number): Promise<
   return body;
 }
 
-/** A streamed response as a {@link NetworkResponse}: its body is the copy `body` resolves with (undefined: unavailable). */
-export function teedResponse(
-  response: IncomingMessage,
-  body: Promise<Uint8Array | undefined>,
-  at: { url: string; redirects: readonly RedirectHop[] },
-): NetworkResponse<IncomingMessage> {
-  return {
-    status: response.statusCode ?? 0,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url: at.url,
-    redirects: at.redirects,
-    readBody: async () => {
-      const bytes = await body;
-      if (bytes === undefined)
-        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
-      return bytes;
-    },
-    raw: response,
-  };
-}
-
 /**
  * Sends a streamed miss with `start` (a request function bound to its URL and options, see
  * {@link driveClientRequest}) and hands the response to the client at once, with the miss's cache
@@ -83,7 +55,10 @@ export async function sendTeed(
     const body = teeBody(response, engine.settings.parsed.maxEntryBytes);
     assignCacheInfo(response, info);
     void engine
-      .handleResponse(lookup, teedResponse(response, body, at))
+      .handleResponse(
+        lookup,
+        incomingResponse(response, () => body, at),
+      )
       .then(settle, () => settle?.(undefined))
       .catch(() => {});
     return response;

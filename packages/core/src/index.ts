@@ -3,7 +3,7 @@
  * revalidation, serializers and storage — for reuse in custom clients.
  * @module @reqcache/core
  */
-export { sendTeed, teeBody, teedResponse } from './body-tee.js';
+export { sendTeed, teeBody } from './body-tee.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
 export type { CacheHandle } from './cache-handle.js';
@@ -85,6 +85,8 @@ export { planHookRequest } from './hook-plan.js';
 export type { HookAnswer, HookSending, ServedLocation } from './hooked-request.js';
 export { HookedRequest } from './hooked-request.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
+export type { IncomingAt } from './incoming-response.js';
+export { incomingResponse } from './incoming-response.js';
 export type { KeyRequest } from './key.js';
 export { createKey, normalizeUrl } from './key.js';
 export type { LeaseStore, StoreFlight } from './lease.js';

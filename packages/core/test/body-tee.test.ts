@@ -2,8 +2,7 @@
 import * as http from 'node:http';
 import { createTestServer } from '@reqcache/test-server';
 import test from 'ava';
-import { sendTeed, teeBody, teedResponse } from '../src/body-tee.js';
-import { BodyUnavailable } from '../src/contract.js';
+import { sendTeed, teeBody } from '../src/body-tee.js';
 import { cacheRequest, createEngine } from './helpers/engine.js';
 
 function get(url: string): Promise<http.IncomingMessage> {
@@ -43,19 +42,6 @@ for (const [name, path, limitBytes, expected] of ROWS) {
     t.true(read.length > 0);
   });
 }
-
-test('teedResponse: the status line and headers, and BodyUnavailable when no copy was kept', async (t) => {
-  const server = await createTestServer(t);
-  const response = await get(`${server.url}/get`);
-  response.resume();
-  const network = teedResponse(response, Promise.resolve(undefined), {
-    url: `${server.url}/get`,
-    redirects: [],
-  });
-  t.like(network, { status: 200, statusText: 'OK', url: `${server.url}/get` });
-  t.is(network.headers['content-type'], 'application/json');
-  await t.throwsAsync(network.readBody(), { instanceOf: BodyUnavailable });
-});
 
 test('sendTeed: the response is handed over at once with the miss’s cache fields, stored once complete, the flight settled with it', async (t) => {
   const server = await createTestServer(t);

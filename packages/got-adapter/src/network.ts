@@ -9,10 +9,10 @@ import * as https from 'node:https';
 import {
   type CacheRequest,
   HookedRequest,
+  incomingResponse,
   type NetworkResponse,
   type RedirectHop,
   toRequestHeaders,
-  toResponseHeaders,
 } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
 
@@ -21,17 +21,9 @@ export type NativeOptions = Parameters<RequestFunction>[1];
 
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
 export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
-  return {
-    status: response.statusCode,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url: response.url,
-    redirects: hops,
-    readBody: async () => response.rawBody ?? new Uint8Array(),
-    // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
-    decoded: [],
-    raw: response,
-  };
+  // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
+  const at = { url: response.url, redirects: hops, decoded: [] };
+  return incomingResponse(response, () => response.rawBody ?? new Uint8Array(), at);
 }
 
 /**
