@@ -19,6 +19,11 @@ import got, { type NormalizedOptions, Options, type Response } from 'got';
 export type RequestFunction = NonNullable<NormalizedOptions['request']>;
 export type NativeOptions = Parameters<RequestFunction>[1];
 
+/** Where the plugin keeps its per-request state (a `HookedRequest`) in `options.context` (copied along redirects and retries). */
+export const STATE = Symbol('reqcache.got');
+/** Marks the request functions the plugin installs (and holds the one each wraps). */
+export const WRAPS = Symbol('reqcache.got.wraps');
+
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
 export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
   // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
@@ -33,14 +38,12 @@ export function networkResponse(response: Response, hops: readonly RedirectHop[]
 export async function sendWithGot(
   options: NormalizedOptions,
   extraHeaders: Record<string, string> | undefined,
-  stateKey: symbol,
-  requestFn: RequestFunction | undefined,
 ): Promise<NetworkResponse<Response>> {
   const inner = new Options(undefined, undefined, options as unknown as Options);
   // Not through the plugin's request function (that is the caller's lookup): the one it wraps.
-  inner.request = requestFn;
+  inner.request = wrappedOf(options);
   const state = new HookedRequest(false, undefined, true);
-  inner.context = { ...(options.context as Record<string | symbol, unknown>), [stateKey]: state };
+  inner.context = { ...(options.context as Record<string | symbol, unknown>), [STATE]: state };
   inner.isStream = false;
   inner.resolveBodyOnly = false;
   inner.responseType = 'buffer';
@@ -51,11 +54,21 @@ export async function sendWithGot(
   return networkResponse(response, state.hops);
 }
 
+/** The request function the plugin's wraps (the user's own, or undefined for got's default). */
+export function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
+  const current = options.request as
+    | (RequestFunction & { [WRAPS]?: RequestFunction | undefined })
+    | undefined;
+  return current !== undefined && WRAPS in current ? current[WRAPS] : current;
+}
+
 /**
- * The request function got itself would use without a user's one: got 14's `getFallbackRequestFunction()`
- * (http2 aware); got 16 has no such method, and then `https.request` / `http.request` by protocol.
+ * The request function got would use: the user's own, else got 14's `getFallbackRequestFunction()` (http2
+ * aware); got 16 has no such method, and then `https.request` / `http.request` by protocol.
  */
 export function requestFunctionOf(options: NormalizedOptions): RequestFunction | undefined {
+  const wrapped = wrappedOf(options);
+  if (wrapped !== undefined) return wrapped;
   const fallback = (options as { getFallbackRequestFunction?: () => RequestFunction | undefined })
     .getFallbackRequestFunction;
   if (typeof fallback === 'function') return fallback.call(options);

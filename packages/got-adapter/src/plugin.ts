@@ -34,17 +34,16 @@ import {
   networkResponse,
   type RequestFunction,
   requestFunctionOf,
+  STATE,
   sendWithGot,
   toCacheRequest,
+  WRAPS,
+  wrappedOf,
 } from './network.js';
 import { becomeCached, decorate } from './response.js';
 
-/** Where the plugin keeps its per-request state in `options.context` (copied along redirects and retries). */
-const STATE = Symbol('reqcache.got');
 /** Where the plugin's handler notes when got's promise for the request settles. */
 const SETTLED = Symbol('reqcache.got.settled');
-/** Marks the request functions the plugin installs (and holds the one each wraps). */
-const WRAPS = Symbol('reqcache.got.wraps');
 
 type ContextRecord = Record<string | symbol, unknown>;
 
@@ -117,7 +116,7 @@ class GotCache {
       const send = () => wrapped?.(url, native);
       if (request.takeHop()) return send();
       const context = options.context as ContextRecord;
-      const requestFn = wrappedOf(options) ?? requestFunctionOf(options);
+      const requestFn = requestFunctionOf(options);
       const { timeout } = options;
       const input = {
         request: toCacheRequest(options),
@@ -126,8 +125,7 @@ class GotCache {
         stream: options.isStream,
         teeable: options.body === undefined && requestFn !== undefined,
         ended: context[SETTLED] as Promise<void> | undefined,
-        send: (headers: Record<string, string> | undefined) =>
-          sendWithGot(options, headers, STATE, wrappedOf(options)),
+        send: (headers: Record<string, string> | undefined) => sendWithGot(options, headers),
       };
       return request.run<Response>(this.engine, input, {
         headers: options.headers,
@@ -158,7 +156,7 @@ class GotCache {
     if (request === undefined) return response;
     request.removeConditions(options.headers);
     const target = targetOf(options);
-    const resend = () => sendWithGot(options, undefined, STATE, wrappedOf(options));
+    const resend = () => sendWithGot(options, undefined);
     const network = networkResponse(response, request.hops);
     const answer = await request.respond(this.engine, network, resend, target, (raw) => raw.rawBody);
     if (answer.kind === 'unhandled') return response;
@@ -201,14 +199,6 @@ export function createPlugin(engine: CacheEngine): GotCachePlugin {
 /** The plugin's state of a request (a passive one for a request core sent itself, see `sendWithGot`). */
 function stateOf(options: NormalizedOptions): HookedRequest | undefined {
   return (options.context as ContextRecord)[STATE] as HookedRequest | undefined;
-}
-
-/** The request function the plugin's wraps (the user's own, or undefined for got's default). */
-function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
-  const current = options.request as
-    | (RequestFunction & { [WRAPS]?: RequestFunction | undefined })
-    | undefined;
-  return current !== undefined && WRAPS in current ? current[WRAPS] : current;
 }
 
 /** The request's own cache options (`context.cache`), validated. */
