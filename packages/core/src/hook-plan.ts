@@ -85,6 +85,7 @@ export async function planHookRequest<R>(engine: HookEngine, input: HookRequest<
   if (lookup.state === 'revalidate' && stream) lookup = await engine.lookup(request, forceRefresh(options));
   let mayLead = leading === undefined && (stream || input.ended !== undefined);
   if (leading === undefined && (lookup.state === 'miss' || lookup.state === 'revalidate')) {
+    // Collapsed requests (RFC 9211 §2.6 `collapsed`): an identical request under way answers this one too.
     const joined = engine.joinFlight<R>(lookup);
     if (joined !== undefined) {
       const shared = await joined;
@@ -101,7 +102,7 @@ export async function planHookRequest<R>(engine: HookEngine, input: HookRequest<
     case 'fresh':
     case 'not-cached':
     case 'stale':
-      // A stale response is served now; the engine refreshes it in the background (one per key).
+      // RFC 5861 §3: a stale response is served now; the engine refreshes it in the background (one per key).
       return { action: 'serve', lookup, outcome: await engine.resume(lookup, input.send), settle: leading };
     case 'miss':
     case 'revalidate':
