@@ -121,7 +121,7 @@ export type {
   Reason,
   ServedReason,
 } from './reason.js';
-export { ResponseStream } from './response-stream.js';
+export { ResponseStream, setCacheFields } from './response-stream.js';
 export { conditionalHeaders } from './revalidation.js';
 export type { EntryDocument, Serializer, Stage } from './serializer.js';
 export { jsonSerializer, SerializerPipeline } from './serializer.js';

@@ -68,6 +68,19 @@ export class ResponseStream extends Readable {
 }
 
 /**
+ * Puts the cache fields ({@link CacheInfo}, `cacheStatus`, `description`) on a response: on a
+ * {@link ResponseStream} through its own accessor, formatted when first read; on any other response
+ * object (a client's own, built from the network) as data properties, the description formatted now.
+ */
+export function setCacheFields(target: object, info: CacheInfo, description: string | (() => string)): void {
+  if (target instanceof ResponseStream) target.setCacheFields(info, description);
+  else
+    Object.assign(target, info, {
+      description: typeof description === 'string' ? description : description(),
+    });
+}
+
+/**
  * The `IncomingMessage` fields of a served response: `statusCode`, `statusMessage` (the standard reason
  * phrase when it has none), `headers` (a copy) and `rawHeaders`.
  */

@@ -1,7 +1,13 @@
 /** The response-like stream a hook-style adapter hands its client, and Node's raw header lists. */
 import test from 'ava';
 import { cacheInfo } from '../src/contract.js';
-import { bufferOf, messageFields, ResponseStream, rawHeaderList } from '../src/response-stream.js';
+import {
+  bufferOf,
+  messageFields,
+  ResponseStream,
+  rawHeaderList,
+  setCacheFields,
+} from '../src/response-stream.js';
 import { T0 } from './helpers/entry.js';
 
 const body = new TextEncoder().encode('{"ok":true}');
@@ -74,4 +80,31 @@ test('bufferOf: a view of the same bytes, no copy', (t) => {
   t.true(Buffer.isBuffer(buffer));
   t.is(buffer.buffer, bytes.buffer);
   t.deepEqual([...buffer], [2, 3]);
+});
+
+test('setCacheFields: a stream formats its description when read, any other response at once', (t) => {
+  const info = { ...cacheInfo('miss', T0), cacheStatus: 'reqcache; fwd=miss' };
+  let formatted = 0;
+  const describe = () => {
+    formatted++;
+    return 'described';
+  };
+  const stream = new ResponseStream({ status: 200, statusText: '', headers: {}, body: new Uint8Array() }, '');
+  setCacheFields(stream, info, describe);
+  t.is(formatted, 0);
+  const response = {};
+  setCacheFields(response, info, describe);
+  t.is(formatted, 1);
+  t.like(response, {
+    fromCache: false,
+    reason: 'miss',
+    cacheStatus: 'reqcache; fwd=miss',
+    description: 'described',
+  });
+  t.like(stream, {
+    fromCache: false,
+    reason: 'miss',
+    cacheStatus: 'reqcache; fwd=miss',
+    description: 'described',
+  });
 });

@@ -17,6 +17,7 @@ import {
   isReqcacheError,
   normalizeRequestOptions,
   type RequestCacheOptions,
+  setCacheFields,
 } from '@reqcache/core';
 import got, {
   type AfterResponseHook,
@@ -40,7 +41,7 @@ import {
   WRAPS,
   wrappedOf,
 } from './network.js';
-import { becomeCached, decorate } from './response.js';
+import { becomeCached } from './response.js';
 
 /** Where the plugin's handler notes when got's promise for the request settles. */
 const SETTLED = Symbol('reqcache.got.settled');
@@ -162,7 +163,7 @@ class GotCache {
     if (answer.kind === 'unhandled') return response;
     if (answer.kind === 'replaced') becomeCached(response, answer.served, options, answer.fromCache);
     if (answer.kind === 'network') setCacheStatus(response, answer.info.cacheStatus);
-    decorate(response, answer.info, answer.describe);
+    setCacheFields(response, answer.info, answer.describe);
     if (answer.kind === 'served' && answer.location !== undefined) {
       const { url, redirectUrls } = answer.location;
       Object.assign(response, { url, redirectUrls: redirectUrls.map((href) => new URL(href)) });

@@ -1,9 +1,9 @@
 /**
- * got's responses as the cache hands them out: the cache fields, and a network response turned into
- * the cached response core answered with.
+ * got's responses as the cache hands them out: the cache fields (set by core's `setCacheFields`), and a
+ * network response turned into the cached response core answered with.
  * @module
  */
-import { type CacheInfo, ResponseStream, type ServedResponse } from '@reqcache/core';
+import type { CacheInfo, ServedResponse } from '@reqcache/core';
 import { bufferOf, cacheInfo, messageFields } from '@reqcache/core/internal';
 import type { NormalizedOptions, Response } from 'got';
 
@@ -35,16 +35,6 @@ export function cacheFields(response: object): CacheFields | undefined {
   const out = {} as Record<string, unknown>;
   for (const name of FIELD_NAMES) out[name] = candidate[name];
   return out as unknown as CacheFields;
-}
-
-/** Puts the cache fields on a response (a served stream formats its description when first read). @internal */
-export function decorate(target: object, info: CacheInfo, description: string | (() => string)): void {
-  if (target instanceof ResponseStream) target.setCacheFields(info, description);
-  else
-    Object.assign(target, {
-      ...info,
-      description: typeof description === 'string' ? description : description(),
-    });
 }
 
 /**
