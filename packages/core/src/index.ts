@@ -4,6 +4,7 @@
  * @module @reqcache/core
  */
 export { bodyBytes, requestBody, UNKEYABLE } from './body-bytes.js';
+export { sendTeed, teeBody } from './body-tee.js';
 export { bodyText } from './body-text.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
@@ -16,6 +17,9 @@ export { applyCacheMode, CACHE_MODES } from './cache-mode.js';
 export type { CacheStatusForward, CacheStatusParams } from './cache-status.js';
 export type { InvalidCachedResponse } from './cached-response.js';
 export { CachedResponse } from './cached-response.js';
+export type { DriveOptions } from './client-request.js';
+export { deadlineBeforeMs, driveClientRequest } from './client-request.js';
+export { decodeContentCoding } from './content-coding.js';
 export type {
   CacheEvents,
   CacheInfo,
@@ -95,7 +99,13 @@ export {
 export type { RequestHeaders, ResponseHeaders } from './headers.js';
 export { getHeader, headerPairs, toRequestHeaders, toResponseHeaders } from './headers.js';
 export { heuristicLifetimeMs, rfcNotStorable } from './heuristic.js';
+export type { HookEngine, HookPlan, HookRequest, SettleFlight } from './hook-plan.js';
+export { planHookRequest } from './hook-plan.js';
+export type { HookAnswer, HookSending, ServedLocation } from './hooked-request.js';
+export { HookedRequest } from './hooked-request.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
+export type { IncomingAt } from './incoming-response.js';
+export { incomingResponse } from './incoming-response.js';
 export type { KeyRequest } from './key.js';
 export { createKey, normalizeUrl } from './key.js';
 export type { LeaseStore, StoreFlight } from './lease.js';
@@ -131,6 +141,7 @@ export type {
   Reason,
   ServedReason,
 } from './reason.js';
+export { ResponseStream, setCacheFields } from './response-stream.js';
 export { conditionalHeaders } from './revalidation.js';
 export type { EntryDocument, Serializer, Stage } from './serializer.js';
 export { jsonSerializer, SerializerPipeline } from './serializer.js';

@@ -52,6 +52,7 @@ export {
   requestFields,
   withoutFragment,
 } from './request-init.js';
+export { bufferOf, messageFields, rawHeaderList } from './response-stream.js';
 export {
   headMatchesStored,
   mergeNotModified,

@@ -41,8 +41,8 @@ export { cacheFields } from './response.js';
 /**
  * Creates the cache plugin for got: pass it to `got.extend()`.
  *
- * Hits are answered from a `beforeRequest` hook without touching the network; misses and revalidations
- * go out as usual and are stored from an `afterResponse` hook. Per-request options travel in
+ * Hits are answered from got's request function (after every `beforeRequest` hook) without touching the
+ * network; misses and revalidations go out as usual and are stored from an `afterResponse` hook. Per-request options travel in
  * `options.context.cache` (`expireAfter`, `onlyIfCached`, `refresh`, `forceRefresh`, `disabled`).
  *
  * @param options Cache options, the same in every reqcache adapter (`backend`, `expireAfter`, …).

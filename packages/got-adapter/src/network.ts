@@ -1,54 +1,49 @@
 /**
- * got's side of the network: its responses as core's {@link NetworkResponse}, requests core asks for
- * (a background revalidation, an unconditional re-send), and a revalidation sent where its connection
- * error can still be answered from the cache.
+ * got's side of the network: its requests as core's {@link CacheRequest}, its responses as core's
+ * {@link NetworkResponse}, the request function got would use, and the requests core asks for itself
+ * (a background revalidation, a re-send).
  * @module
  */
-import { ClientRequest, type IncomingMessage } from 'node:http';
-import * as zlib from 'node:zlib';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import {
-  assignCacheInfo,
-  BodyUnavailable,
-  type CacheInfo,
+  type CacheRequest,
+  HookedRequest,
+  incomingResponse,
   type NetworkResponse,
   type RedirectHop,
-  toResponseHeaders,
+  toRequestHeaders,
 } from '@reqcache/core';
 import got, { type NormalizedOptions, Options, type Response } from 'got';
-import { toBuffer } from './response.js';
 
-type RequestFunction = NonNullable<NormalizedOptions['request']>;
+export type RequestFunction = NonNullable<NormalizedOptions['request']>;
+export type NativeOptions = Parameters<RequestFunction>[1];
+
+/** Where the plugin keeps its per-request state (a `HookedRequest`) in `options.context` (copied along redirects and retries). */
+export const STATE = Symbol('reqcache.got');
+/** Marks the request functions the plugin installs (and holds the one each wraps). */
+export const WRAPS = Symbol('reqcache.got.wraps');
 
 /** got's response (promise API: body buffered and decoded in `rawBody`) as core's {@link NetworkResponse}. */
 export function networkResponse(response: Response, hops: readonly RedirectHop[]): NetworkResponse<Response> {
-  return {
-    status: response.statusCode,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url: response.url,
-    redirects: hops,
-    readBody: async () => toUint8Array(response.rawBody),
-    // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
-    decoded: [],
-    raw: response,
-  };
+  // got (decompress-response) drops Content-Encoding from a body it decodes: one left describes the bytes.
+  const at = { url: response.url, redirects: hops, decoded: [] };
+  return incomingResponse(response, () => response.rawBody ?? new Uint8Array(), at);
 }
 
 /**
  * Sends a request core needs itself (a background revalidation, a re-send without conditions) with the
- * caller's options, through got, marked so that the plugin's hooks let it pass.
+ * caller's options, through got, marked (a passive `HookedRequest`) so that the plugin's hooks let it pass.
  */
 export async function sendWithGot(
   options: NormalizedOptions,
   extraHeaders: Record<string, string> | undefined,
-  stateKey: symbol,
-  requestFn: RequestFunction | undefined,
 ): Promise<NetworkResponse<Response>> {
   const inner = new Options(undefined, undefined, options as unknown as Options);
   // Not through the plugin's request function (that is the caller's lookup): the one it wraps.
-  inner.request = requestFn;
-  const state = { hops: [] as RedirectHop[] };
-  inner.context = { ...(options.context as Record<string | symbol, unknown>), [stateKey]: state };
+  inner.request = wrappedOf(options);
+  const state = new HookedRequest(false, undefined, true);
+  inner.context = { ...(options.context as Record<string | symbol, unknown>), [STATE]: state };
   inner.isStream = false;
   inner.resolveBodyOnly = false;
   inner.responseType = 'buffer';
@@ -59,153 +54,64 @@ export async function sendWithGot(
   return networkResponse(response, state.hops);
 }
 
-/**
- * Sends the request with the request function got would use, and resolves with its response — or, on a
- * connection error (refused, reset, a timeout from got's `timeout.request` / `response` / `socket`), with
- * what `onError` answers instead (undefined: the error reaches got, which may retry).
- */
-export async function sendManually(
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-  fn: RequestFunction,
-  options: NormalizedOptions,
-  onError: () => unknown,
-): Promise<unknown> {
-  const request = await start(fn, url, native);
-  if (!(request instanceof ClientRequest)) return request;
-  return new Promise((resolve, reject) => {
-    const { timeout } = options;
-    // A little before got's own limit: got 16 also times the whole request, request function included,
-    // and its error would come first.
-    const gotLimitMs = timeout.request ?? timeout.response ?? timeout.socket;
-    const limitMs =
-      gotLimitMs === undefined ? undefined : Math.max(1, gotLimitMs - Math.min(100, gotLimitMs / 10));
-    const timer =
-      limitMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            const error = Object.assign(new Error(`Timeout awaiting 'request' for ${limitMs}ms`), {
-              code: 'ETIMEDOUT',
-            });
-            request.destroy(error);
-          }, limitMs);
-    request.once('response', (response: IncomingMessage) => {
-      clearTimeout(timer);
-      resolve(response);
-    });
-    request.once('error', (error) => {
-      clearTimeout(timer);
-      const answer = onError();
-      if (answer === undefined) reject(error);
-      else resolve(answer);
-    });
-    request.end();
-  });
+/** The request function the plugin's wraps (the user's own, or undefined for got's default). */
+export function wrappedOf(options: NormalizedOptions): RequestFunction | undefined {
+  const current = options.request as
+    | (RequestFunction & { [WRAPS]?: RequestFunction | undefined })
+    | undefined;
+  return current !== undefined && WRAPS in current ? current[WRAPS] : current;
 }
 
 /**
- * Calls the request function: a ClientRequest to drive, or what is used as it is — a mock's response,
- * or nothing (got's own fallback then).
+ * The request function got would use: the user's own, else got 14's `getFallbackRequestFunction()` (http2
+ * aware); got 16 has no such method, and then `https.request` / `http.request` by protocol.
  */
-async function start(
-  fn: RequestFunction,
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-): Promise<unknown> {
-  const sent: unknown = fn(url, native);
-  return sent instanceof Promise ? await sent : sent;
-}
-
-export function toUint8Array(body: Buffer | undefined): Uint8Array {
-  return body === undefined ? new Uint8Array() : toBuffer(body);
+export function requestFunctionOf(options: NormalizedOptions): RequestFunction | undefined {
+  const wrapped = wrappedOf(options);
+  if (wrapped !== undefined) return wrapped;
+  const fallback = (options as { getFallbackRequestFunction?: () => RequestFunction | undefined })
+    .getFallbackRequestFunction;
+  if (typeof fallback === 'function') return fallback.call(options);
+  if (options.http2) return undefined;
+  return (options.url?.protocol === 'https:' ? https.request : http.request) as unknown as RequestFunction;
 }
 
 /**
- * Sends the request with the request function got would use, and answers got with its response,
- * while keeping a copy of the body's bytes — decoded as got decodes them — up to `limitBytes`:
- * `received` gets the response and a promise of that body (undefined when it was cut short or its
- * coding is corrupt; over the limit it is kept just past it, for core to see it is too large). The response carries `info`'s cache fields.
+ * Translates got's normalized options into the engine's {@link CacheRequest}, or returns undefined when
+ * the request cannot be keyed (a stream, FormData or iterable body, which reading would consume).
+ *
+ * By the time `beforeRequest` hooks run, got has already turned `json` into a JSON string and `form` into
+ * a URL-encoded string in `options.body`, so the key sees exactly the bytes that are sent.
+ * @internal
  */
-export async function sendTee(
-  url: URL,
-  native: Parameters<RequestFunction>[1],
-  fn: RequestFunction,
-  limitBytes: number,
-  info: CacheInfo,
-  received: (response: IncomingMessage, body: Promise<Uint8Array | undefined>) => void,
-): Promise<unknown> {
-  const request = await start(fn, url, native);
-  if (!(request instanceof ClientRequest)) return request;
-  return new Promise((resolve, reject) => {
-    request.once('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const body = new Promise<Uint8Array | undefined>((done) => {
-        response.on('data', (chunk: Buffer) => {
-          // Kept until just over the limit: enough for core to see it is too large, never more.
-          if (size <= limitBytes) chunks.push(chunk);
-          size += chunk.byteLength;
-        });
-        response.once('end', () => done(decodeBody(chunks, response.headers)));
-        response.once('aborted', () => done(undefined));
-        response.once('error', () => done(undefined));
-      });
-      // Paused until got reads it: every chunk then reaches got and this copy alike.
-      response.pause();
-      assignCacheInfo(response, info);
-      received(response, body);
-      resolve(response);
-    });
-    request.once('error', reject);
-    request.end();
-  });
-}
-
-/** The body as got hands it to its caller: gzip, deflate and br undone, other codings left as sent; undefined if corrupt. */
-function decodeBody(chunks: Buffer[], headers: IncomingMessage['headers']): Uint8Array | undefined {
-  const raw = Buffer.concat(chunks);
-  const encoding = headers['content-encoding']?.trim().toLowerCase();
-  try {
-    switch (encoding) {
-      case undefined:
-      case '':
-      case 'identity':
-        return raw;
-      case 'gzip':
-      case 'x-gzip':
-        return zlib.gunzipSync(raw);
-      case 'deflate':
-        return zlib.inflateSync(raw);
-      case 'br':
-        return zlib.brotliDecompressSync(raw);
-      default:
-        // A coding got does not decode either: stored as sent, with its header (core keeps it).
-        return raw;
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-/** A streamed response as core's {@link NetworkResponse}: its decoded body, once complete. */
-export function networkResponseOf(
-  response: IncomingMessage,
-  hops: readonly RedirectHop[],
-  url: string,
-  body: Promise<Uint8Array | undefined>,
-): NetworkResponse<IncomingMessage> {
+export function toCacheRequest(options: NormalizedOptions): CacheRequest | undefined {
+  const body = requestBody(options);
+  if (body === false) return undefined;
   return {
-    status: response.statusCode ?? 0,
-    statusText: response.statusMessage ?? '',
-    headers: toResponseHeaders(response.headers),
-    url,
-    redirects: hops,
-    readBody: async () => {
-      const bytes = await body;
-      if (bytes === undefined)
-        throw new BodyUnavailable('the streamed body was cut short, too large or not decodable');
-      return bytes;
-    },
-    raw: response,
+    method: options.method,
+    url: options.url?.href ?? '',
+    headers: toRequestHeaders(options.headers),
+    body,
+    // They bound how long the request waits for another process's answer (coalesce: 'store').
+    signal: options.signal as AbortSignal | undefined,
+    timeoutMs: options.timeout.request,
   };
+}
+
+/** The request body as bytes or text, undefined when there is none, false when it cannot be read safely. */
+function requestBody(options: NormalizedOptions): Uint8Array | string | undefined | false {
+  const body: unknown = options.body ?? serializedJsonOrForm(options);
+  if (body === undefined) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return false;
+}
+
+/** `json` / `form` as got will send them (only reached if a hook set them after got serialized the body). */
+function serializedJsonOrForm(options: NormalizedOptions): string | undefined {
+  if (options.json !== undefined) return options.stringifyJson(options.json);
+  if (options.form !== undefined) {
+    return new URLSearchParams(options.form as Record<string, string>).toString();
+  }
+  return undefined;
 }

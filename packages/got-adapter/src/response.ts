@@ -1,12 +1,10 @@
-import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
-import {
-  assignCacheInfo,
-  type CacheEntry,
-  type CacheInfo,
-  headerPairs,
-  type ResponseHeaders,
-} from '@reqcache/core';
+/**
+ * got's responses as the cache hands them out: the cache fields (set by core's `setCacheFields`), and a
+ * network response turned into the cached response core answered with.
+ * @module
+ */
+import type { CacheInfo, ServedResponse } from '@reqcache/core';
+import { bufferOf, cacheInfo, messageFields } from '@reqcache/core/internal';
 import type { NormalizedOptions, Response } from 'got';
 
 /** The cache fields every response of a cached got client carries (hits and misses alike). */
@@ -21,16 +19,8 @@ export interface CacheFields extends CacheInfo {
 /** A got response with the cache fields; what `client(url)` resolves to through a cached client. */
 export type CachedGotResponse<T = unknown> = Response<T> & CacheFields;
 
-const FIELD_NAMES = [
-  'fromCache',
-  'createdAt',
-  'expires',
-  'isExpired',
-  'revalidated',
-  'cacheKey',
-  'reason',
-  'description',
-] as const;
+/** The names of the cache fields: those of core's {@link CacheInfo}, and `description`. */
+const FIELD_NAMES = [...Object.keys(cacheInfo('miss', 0)), 'description'] as (keyof CacheFields)[];
 
 /**
  * The cache fields of a response from a cached got client, or undefined for a response that did not
@@ -48,127 +38,20 @@ export function cacheFields(response: object): CacheFields | undefined {
 }
 
 /**
- * Puts the cache fields on a response object; a function `description` is called only when the field is
- * read. @internal
- */
-export function decorate(target: object, info: CacheInfo, description: string | (() => string)): void {
-  if (target instanceof CachedResponseStream) {
-    // The stream's own accessor formats the description: no accessor defined per object (each would give
-    // the response a hidden class of its own, which only a full garbage collection reclaims).
-    assignCacheInfo(target, info);
-    if (info.cacheStatus !== undefined) (target as { cacheStatus?: string }).cacheStatus = info.cacheStatus;
-    target.describeWith(description);
-    return;
-  }
-  if (typeof description === 'string') {
-    const fields: CacheFields = { ...info, description };
-    Object.assign(target, fields);
-    return;
-  }
-  Object.assign(target, info);
-  // Formatted when first read (an own, enumerable field all the same).
-  let text: string | undefined;
-  Object.defineProperty(target, 'description', {
-    get: () => {
-      text ??= description();
-      return text;
-    },
-    set: (value: string) => {
-      text = value;
-    },
-    enumerable: true,
-    configurable: true,
-  });
-}
-
-/**
- * The response-like stream a `beforeRequest` hook returns to serve a response without the network:
- * a Readable with the fields of an `IncomingMessage` that got reads. `fromCache` makes got set
- * `response.isFromCache`.
- * @internal
- */
-export class CachedResponseStream extends Readable {
-  statusCode: number;
-  statusMessage: string;
-  headers: ResponseHeaders;
-  rawHeaders: string[];
-  trailers: Record<string, string> = {};
-  rawTrailers: string[] = [];
-  httpVersion = '1.1';
-  httpVersionMajor = 1;
-  httpVersionMinor = 1;
-  complete = true;
-  url: string;
-  socket = null;
-  // Cache fields, set by `decorate`.
-  declare fromCache: boolean;
-  #describe: string | (() => string) = '';
-  #description: string | undefined;
-
-  constructor(status: number, statusText: string, headers: ResponseHeaders, body: Uint8Array, url: string) {
-    super();
-    this.statusCode = status;
-    this.statusMessage = statusText || (STATUS_CODES[status] ?? '');
-    this.headers = { ...headers };
-    this.rawHeaders = rawHeaders(headers);
-    this.url = url;
-    if (body.byteLength > 0) this.push(toBuffer(body));
-    this.push(null);
-  }
-
-  override _read(): void {}
-
-  /** One line describing the response (see {@link CacheFields.description}), formatted when first read. */
-  get description(): string {
-    if (this.#description === undefined) {
-      const describe = this.#describe;
-      this.#description = typeof describe === 'string' ? describe : describe();
-    }
-    return this.#description;
-  }
-
-  set description(value: string) {
-    this.#description = value;
-  }
-
-  /** Sets what {@link description} is formatted with. @internal */
-  describeWith(description: string | (() => string)): void {
-    this.#describe = description;
-    this.#description = typeof description === 'string' ? description : undefined;
-  }
-}
-
-/**
- * Turns a response from the network into the cached response `outcome` stands for, in place: status,
- * headers, `rawBody` and the parsed `body` (as got would parse it for this request). Used when a 304
- * revalidated the stored response or `staleIfError` serves it instead of an error status, so that the
- * object got hands to the caller (and to later `afterResponse` hooks) is the cached response.
- * @internal
+ * Turns a response from the network into the response core answered with, in place: its message fields,
+ * `rawBody` and the parsed `body` (as got would parse it for this request), so that the object got hands
+ * to the caller (and to later `afterResponse` hooks) is that response. @internal
  */
 export function becomeCached(
   response: Response,
-  entry: Pick<CacheEntry, 'status' | 'statusText' | 'headers' | 'body'>,
+  served: Pick<ServedResponse, 'status' | 'statusText' | 'headers' | 'body'>,
   options: NormalizedOptions,
   fromCache: boolean,
 ): void {
-  const target = response as unknown as Record<string, unknown>;
-  target['statusCode'] = entry.status;
-  target['statusMessage'] = entry.statusText || (STATUS_CODES[entry.status] ?? '');
-  target['headers'] = { ...entry.headers };
-  target['rawHeaders'] = rawHeaders(entry.headers);
-  const rawBody = toBuffer(entry.body);
-  target['rawBody'] = rawBody;
-  target['body'] = parseBody(rawBody, options);
-  target['isFromCache'] = fromCache;
-  target['ok'] = entry.status >= 200 && entry.status < 300;
-}
-
-/** Sets `url` and `redirectUrls` of a response served from an entry that was reached through redirects. @internal */
-export function applyEntryUrl(response: Response, entry: CacheEntry, requestUrl: string): void {
-  if (entry.url === requestUrl || entry.history.length === 0) return;
-  const target = response as unknown as Record<string, unknown>;
-  target['url'] = entry.url;
-  target['redirectUrls'] = [...entry.history.slice(1).map((hop) => new URL(hop.url)), new URL(entry.url)];
+  const rawBody = bufferOf(served.body);
+  const ok = served.status >= 200 && served.status < 300;
+  const body = parseBody(rawBody, options);
+  Object.assign(response, messageFields(served), { rawBody, body, isFromCache: fromCache, ok });
 }
 
 /** What got's `parseBody` gives for this request's `responseType` (text when JSON does not parse, as got does). */
@@ -184,21 +67,3 @@ function parseBody(rawBody: Buffer, options: NormalizedOptions): unknown {
     return text;
   }
 }
-
-/** A Buffer view of bytes, without copying. @internal */
-export function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function rawHeaders(headers: ResponseHeaders): string[] {
-  const known = rawHeaderLists.get(headers);
-  // A copy: the caller may change the list it gets.
-  if (known !== undefined) return known.slice();
-  const out: string[] = [];
-  for (const [name, value] of headerPairs(headers)) out.push(name, value);
-  if (Object.isFrozen(headers)) rawHeaderLists.set(headers, out.slice());
-  return out;
-}
-
-/** The raw header list of each shared (frozen) stored header set, built once: stored entries are served many times. */
-const rawHeaderLists = new WeakMap<ResponseHeaders, string[]>();
