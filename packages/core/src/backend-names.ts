@@ -4,7 +4,9 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import type { Keyv, KeyvStoreAdapter } from 'keyv';
 import { ReqcacheError } from './errors.js';
+import type { BackendName } from './options.js';
 
 const require = createRequire(import.meta.url);
 
@@ -67,3 +69,37 @@ export function loadStore<T>(packageName: string, from?: string): T {
   }
   return (module.default ?? module) as T;
 }
+
+/** How a backend was opened, for messages and `cache.describe()`. @internal */
+export interface OpenedBackend {
+  keyv: Keyv;
+  name: BackendName | 'custom';
+  /** The SQLite file, for the sqlite backend; the cache directory, for the filesystem backend. */
+  path?: string;
+  /** Where the entries live on a server: Redis namespace, Postgres table, Mongo database, DynamoDB table. */
+  location?: string;
+  /**
+   * Registers the listener of problems that are reported but are not an outage: entries the store
+   * refused (larger than a DynamoDB item), a SQLite file that could not switch to WAL mode. The engine
+   * reports them, and the store stays up.
+   */
+  onRefused?(listener: (error: ReqcacheError) => void): void;
+}
+
+/** The Keyv namespace of entries in SQL and Mongo stores (their keys are `reqcache:<key>`). */
+export const NAMESPACE = 'reqcache';
+
+/** Connection defaults of the server backends. */
+export const BACKEND_DEFAULTS = Object.freeze({
+  redis: 'redis://127.0.0.1:6379',
+  postgres: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  mongodb: 'mongodb://127.0.0.1:27017',
+});
+
+/** A Keyv store class as the store packages export it. */
+export type LoadedStore = KeyvStoreAdapter & {
+  emit(event: string, ...args: unknown[]): boolean;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  query?: (sql: string, ...parameters: unknown[]) => Promise<unknown>;
+};
+export type StoreClass = new (...args: unknown[]) => LoadedStore;

@@ -4,14 +4,17 @@
  * @module
  */
 import { Keyv } from 'keyv';
-import { loadStore, mongoDatabase, postgresTable, redisNamespace } from './backend-names.js';
 import {
   BACKEND_DEFAULTS,
   type LoadedStore,
+  loadStore,
+  mongoDatabase,
   NAMESPACE,
   type OpenedBackend,
+  postgresTable,
+  redisNamespace,
   type StoreClass,
-} from './backends.js';
+} from './backend-names.js';
 
 /** Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client. */
 const REDIS_ADAPTER_OPTIONS = new Set([

@@ -4,14 +4,25 @@
  * key across the processes sharing the backend (its lease).
  * @module
  */
-import type { Lookup, Send } from './contract.js';
-import type { CacheEngine } from './engine.js';
+import type { CacheEvents, Lookup, NetworkResponse, Outcome, Send } from './contract.js';
 import { ReqcacheError } from './errors.js';
 import { type LeaseContext, refreshLease } from './lease.js';
 import { redactUrl } from './redact.js';
+import type { CacheSettings } from './settings.js';
+import type { HttpCache } from './store.js';
 
 /** The engine's part in a refresh: its answer handling, events and reports. */
-type RefreshHost = Pick<CacheEngine, 'handleResponse' | 'emit' | 'report' | 'settings' | 'cache'>;
+interface RefreshHost {
+  readonly settings: CacheSettings;
+  readonly cache: HttpCache;
+  handleResponse<R>(
+    lookup: Lookup,
+    response: NetworkResponse<R>,
+    resend?: () => Promise<NetworkResponse<R>>,
+  ): Promise<Outcome<R>>;
+  report(error: ReqcacheError): void;
+  emit<K extends keyof CacheEvents>(event: K, ...args: CacheEvents[K]): boolean;
+}
 
 /**
  * Refreshes a stale stored response: sends its conditional request and hands the answer to

@@ -4,18 +4,9 @@
  * @module
  */
 import type { CacheInfo, Lookup, Outcome } from './contract.js';
-import { forwardParameter } from './reason.js';
+import { type CacheStatusForward, forwardParameter } from './reason.js';
 
-/** Why a request went forward to the origin (RFC 9211 §2.2). */
-export type CacheStatusForward =
-  | 'bypass'
-  | 'method'
-  | 'uri-miss'
-  | 'vary-miss'
-  | 'miss'
-  | 'request'
-  | 'stale'
-  | 'partial';
+export type { CacheStatusForward };
 
 /** The parameters of one `Cache-Status` list member (RFC 9211 §2). `hit` and `fwd` exclude each other. */
 export interface CacheStatusParams {

@@ -19,7 +19,6 @@ import {
   cacheInfo,
   type Explanation,
   type ForwardLookup,
-  isLookupOptions,
   type Lookup,
   type LookupOptions,
   lookupOptions,

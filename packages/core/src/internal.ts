@@ -5,17 +5,17 @@
  * @internal
  * @module @reqcache/core/internal
  */
-export type { OpenedBackend } from './backends.js';
+export type { OpenedBackend } from './backend-names.js';
 export {
   BACKEND_DEFAULTS,
   dynamoTable,
   loadStore,
   mongoDatabase,
-  openBackend,
   postgresTable,
   redisNamespace,
   sqlitePath,
-} from './backends.js';
+} from './backend-names.js';
+export { openBackend } from './backends.js';
 export { knownSize } from './body-bytes.js';
 export { formatCacheControl, MAX_DELTA_SECONDS } from './cache-control.js';
 export { checkCacheMode } from './cache-mode.js';

@@ -7,7 +7,6 @@
  * @module
  */
 import type { Keyv } from 'keyv';
-import type { LeaseStore } from './lease.js';
 
 /** The part of a node-redis client the Redis leases use. */
 interface RedisCommands {
@@ -35,6 +34,17 @@ interface SqliteStoreLike {
 /** Deletes the lease only when the token still holds it (a lapsed lease may be someone else's now). */
 const REDIS_RELEASE =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * Short exclusive leases on keys, shared by every process using one backend. A lease expires by itself
+ * after its time, so a holder that dies never blocks the others for longer than that.
+ */
+export interface LeaseStore {
+  /** Takes the lease on `key` for `ttlMs` under `token`: false when another holder has it. Throws on failure. */
+  acquire(key: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back, when `token` still holds it. Throws on failure. */
+  release(key: string, token: string): Promise<void>;
+}
 
 /**
  * The leases of the store behind `keyv`, or undefined when it has none that other processes see

@@ -7,23 +7,16 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { Keyv } from 'keyv';
 import { withCacheStatus } from './cache-status.js';
-import { type Lookup, type Outcome, type RequestContext, storedInfo } from './contract.js';
-import type { CacheEngine } from './engine.js';
+import { type CacheEvents, type Lookup, type Outcome, type RequestContext, storedInfo } from './contract.js';
 import { ReqcacheError } from './errors.js';
-import { leaseStoreFor } from './lease-stores.js';
-import { forwardParameter } from './reason.js';
+import { type LeaseStore, leaseStoreFor } from './lease-stores.js';
 
-/**
- * Short exclusive leases on keys, shared by every process using one backend. A lease expires by itself
- * after its time, so a holder that dies never blocks the others for longer than that.
- */
-export interface LeaseStore {
-  /** Takes the lease on `key` for `ttlMs` under `token`: false when another holder has it. Throws on failure. */
-  acquire(key: string, token: string, ttlMs: number): Promise<boolean>;
-  /** Gives the lease back, when `token` still holds it. Throws on failure. */
-  release(key: string, token: string): Promise<void>;
-}
+export type { LeaseStore };
+
+import { forwardParameter } from './reason.js';
+import type { HttpCache } from './store.js';
 
 /** The counters of `stats()` the lease code increments. */
 export type LeaseCounter = 'coalescedWaits' | 'leaseTakeovers' | 'leaseFallbacks';
@@ -43,7 +36,13 @@ export interface LeaseContext {
 }
 
 /** The engine, as its {@link StoreLeases} use it. */
-type LeaseEngine = Pick<CacheEngine, 'keyv' | 'cache' | 'clock' | 'report' | 'emit'>;
+interface LeaseEngine {
+  readonly keyv: Keyv;
+  readonly cache: HttpCache;
+  readonly clock: () => number;
+  report(error: ReqcacheError): void;
+  emit<K extends keyof CacheEvents>(event: K, ...args: CacheEvents[K]): boolean;
+}
 
 /** What only the engine can do for its {@link StoreLeases}. */
 export interface LeaseHost {

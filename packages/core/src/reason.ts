@@ -4,7 +4,6 @@
  * adapter's cache info (`reason`), in events, in `Cache-Status` and in `explain()`.
  * @module
  */
-import type { CacheStatusForward } from './cache-status.js';
 
 /** Why a response was served from the cache. */
 export type ServedReason =
@@ -100,6 +99,17 @@ export type GeneratedReason =
 
 /** Every reason code; see {@link ServedReason}, {@link ForwardReason}, {@link BypassReason}, {@link NotStoredReason}, {@link GeneratedReason}. */
 export type Reason = ServedReason | ForwardReason | BypassReason | NotStoredReason | GeneratedReason;
+
+/** Why a request went forward to the origin (RFC 9211 §2.2). */
+export type CacheStatusForward =
+  | 'bypass'
+  | 'method'
+  | 'uri-miss'
+  | 'vary-miss'
+  | 'miss'
+  | 'request'
+  | 'stale'
+  | 'partial';
 
 /** `Cache-Status` `fwd` (RFC 9211 §2.2) of a request that went to the network for this reason. */
 export function forwardParameter(reason: ForwardReason | BypassReason): CacheStatusForward {
