@@ -51,7 +51,7 @@ export { cacheFields } from './response.js';
  * const cache = gotCache({ backend: 'memory', expireAfter: '15m' });
  * const client = got.extend(cache);
  * const response = await client('https://example.com/data');
- * (response as CachedGotResponse).fromCache; // false, then true
+ * response.fromCache; // false, then true (no cast: see CachedGotResponse)
  * await cache.cache.clear();
  */
 export function gotCache(options: CacheOptions = {}): GotCachePlugin {

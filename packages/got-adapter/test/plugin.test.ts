@@ -549,3 +549,15 @@ test('bad plugin options throw the typed core errors at construction', (t) => {
   t.throws(() => gotCache({ expireAfter: 'soon' as never }), { instanceOf: InvalidOptionError });
   t.throws(() => gotCache({ expireAfer: 60 } as never), { instanceOf: UnknownOptionError });
 });
+
+test('responses are typed with the cache fields: fromCache and reason need no cast (issue 18)', async (t) => {
+  const { client, url } = await setup(t);
+  // No cast: with @reqcache/got imported, got's Response carries the (optional) cache fields.
+  const first = await client(url('/uuid'));
+  const second = await client(url('/uuid'));
+  const fromCache: [boolean | undefined, boolean | undefined] = [first.fromCache, second.fromCache];
+  t.deepEqual(fromCache, [false, true]);
+  t.is(second.reason, 'fresh');
+  t.true(second.createdAt instanceof Date);
+  t.is(second.body, first.body);
+});
