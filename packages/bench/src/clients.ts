@@ -53,10 +53,18 @@ export interface RowContext {
 }
 
 /** Cache options reqcache rows use: RFC 9111 headers honoured, so `max-age` and `no-cache` mean what they say. */
-function reqcacheOptions(store: StoreName, ctx: RowContext, client: ClientName, payload: PayloadName) {
+/** A row's cache: on a store of its own (`role` keeps a miss row, which empties its store, apart from the hit row). */
+function reqcacheOptions(
+  store: StoreName,
+  ctx: RowContext,
+  client: ClientName,
+  payload: PayloadName,
+  role: 'hit' | 'miss' = 'hit',
+) {
   const options: CacheOptions = { backend: store, cacheControl: true };
-  if (store === 'sqlite') options.cacheName = join(tempDir(ctx), `${client}-${payload}.sqlite`);
-  if (store === 'redis') options.cacheName = `reqcache-bench-${ctx.runId}-${client}-${payload}`;
+  const name = role === 'hit' ? `${client}-${payload}` : `${client}-${payload}-${role}`;
+  if (store === 'sqlite') options.cacheName = join(tempDir(ctx), `${name}.sqlite`);
+  if (store === 'redis') options.cacheName = `reqcache-bench-${ctx.runId}-${name}`;
   return options;
 }
 
@@ -142,7 +150,7 @@ export async function buildRows(client: ClientName, payload: PayloadName, ctx: R
   // Misses on memory and on the default store (SQLite), when the run has it: the store write is part of a miss.
   for (const store of ['memory', 'sqlite'] as const) {
     if (store !== 'memory' && !ctx.stores.includes(store)) continue;
-    const miss = factory.reqcache(payload, reqcacheOptions(store, ctx, client, payload));
+    const miss = factory.reqcache(payload, reqcacheOptions(store, ctx, client, payload, 'miss'));
     rows.push(
       row(client, `reqcache miss (${store})`, 'miss', payload, uniqueUrls(), miss.send, miss.close, {
         store,
