@@ -18,7 +18,7 @@ try {
     stores: store === undefined ? ['memory'] : [store as 'memory'],
   });
   const row = rows.find(
-    (r) => r.kind === kind && (store === undefined || r.store === store || r.kind !== 'hit'),
+    (r) => r.kind === kind && (store === undefined || r.store === undefined || r.store === store),
   );
   if (row === undefined) throw new Error(`No row ${which} for ${client}`);
   const n = Number(count);

@@ -61,14 +61,14 @@ export function buildEntry(
  * Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection, not the response, so they are
  * never stored (RFC 9111 §3.1) — nor `Transfer-Encoding`, whose framing the stored body no longer has.
  */
-const HOP_BY_HOP_FIELDS: readonly string[] = [
+const HOP_BY_HOP_FIELDS: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
   'te',
   'transfer-encoding',
   'upgrade',
-];
+]);
 
 /** The content codings fetch decodes while keeping them in its headers (`decoded: true`). */
 const DECODED_CODINGS: ReadonlySet<string> = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
@@ -89,17 +89,25 @@ export function isBodyDecoded(
 }
 
 /** The hop-by-hop fields of a response plus every field its `Connection` header names (RFC 9110 §7.6.1). */
-export function connectionFields(headers: Readonly<ResponseHeaders>): Set<string> {
-  const fields = new Set(HOP_BY_HOP_FIELDS);
+export function connectionFields(headers: Readonly<ResponseHeaders>): ReadonlySet<string> {
   const connection = headers['connection'];
-  for (const value of connection === undefined ? [] : [connection].flat()) {
+  if (connection === undefined) return HOP_BY_HOP_FIELDS;
+  // Servers send the same few values (`keep-alive`, `close`) on every response: each set is built once.
+  const known = typeof connection === 'string' ? connectionSets.get(connection) : undefined;
+  if (known !== undefined) return known;
+  const fields = new Set(HOP_BY_HOP_FIELDS);
+  for (const value of typeof connection === 'string' ? [connection] : connection) {
     for (const name of value.split(',')) {
       const field = name.trim().toLowerCase();
       if (field !== '') fields.add(field);
     }
   }
+  if (typeof connection === 'string' && connectionSets.size < 64) connectionSets.set(connection, fields);
   return fields;
 }
+
+/** {@link connectionFields} of the `Connection` values seen (a few per server; at most 64 kept). */
+const connectionSets = new Map<string, ReadonlySet<string>>();
 
 /**
  * The headers stored with a response (RFC 9111 §3.1): every field the origin sent except the
