@@ -21,8 +21,18 @@ export interface CacheFields extends CacheInfo {
  */
 export function attachCacheFields<T extends object>(target: T, info: CacheInfo, describe: () => string): T {
   assignCacheInfo(target, info);
+  defineDescription(target, 'cacheDescription', describe);
+  return target;
+}
+
+/**
+ * Defines `name` on `target` as an own, enumerable accessor that formats the description when first read
+ * (and takes an assigned value): most responses are never described, and formatting costs more than the
+ * rest of their translation. @internal
+ */
+export function defineDescription(target: object, name: string, describe: () => string): void {
   let description: string | undefined;
-  Object.defineProperty(target, 'cacheDescription', {
+  Object.defineProperty(target, name, {
     enumerable: true,
     configurable: true,
     get: () => {
@@ -33,7 +43,6 @@ export function attachCacheFields<T extends object>(target: T, info: CacheInfo, 
       description = value;
     },
   });
-  return target;
 }
 
 /**

@@ -82,7 +82,7 @@ test('bufferOf: a view of the same bytes, no copy', (t) => {
   t.deepEqual([...buffer], [2, 3]);
 });
 
-test('setCacheFields: a stream formats its description when read, any other response at once', (t) => {
+test('setCacheFields: a stream and any other response format their description when first read', (t) => {
   const info = { ...cacheInfo('miss', T0), cacheStatus: 'reqcache; fwd=miss' };
   let formatted = 0;
   const describe = () => {
@@ -94,17 +94,23 @@ test('setCacheFields: a stream formats its description when read, any other resp
   t.is(formatted, 0);
   const response = {};
   setCacheFields(response, info, describe);
-  t.is(formatted, 1);
+  t.is(formatted, 0);
   t.like(response, {
     fromCache: false,
     reason: 'miss',
     cacheStatus: 'reqcache; fwd=miss',
     description: 'described',
   });
+  t.is(formatted, 1);
   t.like(stream, {
     fromCache: false,
     reason: 'miss',
     cacheStatus: 'reqcache; fwd=miss',
     description: 'described',
   });
+  t.is(formatted, 2);
+  // An assigned description wins, and is what is read back.
+  (response as { description: string }).description = 'mine';
+  t.is((response as { description: string }).description, 'mine');
+  t.is(formatted, 2);
 });
