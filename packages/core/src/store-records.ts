@@ -107,9 +107,30 @@ export class StoreRecords {
     this.#keepsEntries = init.keepsEntries === true && this.#direct !== undefined;
   }
 
-  /** True while the store is considered down (failed, and not yet answering a probe). */
+  /** True while the store is considered down (failed, and not yet answering a probe), or after `close()`. */
   get storeDown(): boolean {
-    return this.health.down;
+    return this.#closed || this.health.down;
+  }
+
+  /**
+   * Set by `close()`: requests go on uncached (reads miss, writes are refused) and nothing touches the
+   * store again — a closed Redis or Postgres client would otherwise reconnect and keep the process alive.
+   */
+  #closed = false;
+
+  /** True once `close()` closed the store's connections. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  protected markClosed(): void {
+    this.#closed = true;
+  }
+
+  /** Maintenance on a closed cache is an error the caller sees (a typed one), never a reconnect. */
+  protected checkOpen(): void {
+    if (this.#closed)
+      throw new ReqcacheError('ERR_CACHE_STORE', 'The cache is closed: open a new one to use its store');
   }
 
   /**
@@ -126,6 +147,7 @@ export class StoreRecords {
    * change it. The maintenance views (`responses`, `filter`, …) hand out copies. @internal
    */
   async read(key: string): Promise<StoredEntry | undefined> {
+    if (this.#closed) return undefined;
     const ticket = this.health.begin();
     if (ticket === undefined) return undefined;
     let raw = await this.rawGet(key, ticket);
@@ -143,6 +165,7 @@ export class StoreRecords {
 
   /** Writes a response and its aliases; failures are reported, never thrown. Returns true when written. @internal */
   async write(key: string, entry: CacheEntry, aliases: readonly string[] = []): Promise<boolean> {
+    if (this.#closed) return false;
     let value: string | Uint8Array | CacheEntry;
     try {
       if (this.#keepsEntries) {
@@ -182,6 +205,7 @@ export class StoreRecords {
 
   /** Deletes one key; failures are reported (once per outage). @internal */
   async remove(key: string): Promise<void> {
+    if (this.#closed) return;
     const ticket = this.health.begin();
     if (ticket === undefined) return;
     try {
@@ -194,6 +218,7 @@ export class StoreRecords {
 
   /** Reads a raw value; a store failure is reported (once per outage) and reads as undefined. */
   protected async rawGet(key: string, ticket?: StoreTicket): Promise<unknown> {
+    this.checkOpen();
     const direct = this.#directRead(key);
     if (direct !== NOT_DIRECT) {
       this.#succeeded(ticket);
@@ -278,6 +303,7 @@ export class StoreRecords {
 
   /** Every raw record of the store's namespace, as the store lists them. */
   protected async *iterateRaw(): AsyncGenerator<[string, unknown]> {
+    this.checkOpen();
     const iterator = this.keyv.iterator;
     if (typeof iterator !== 'function') {
       throw new ReqcacheError(
@@ -296,6 +322,7 @@ export class StoreRecords {
 
   /** Deletes keys in one call; a failure is thrown (maintenance calls report it to their caller). */
   protected async deleteBatch(keys: string[]): Promise<number> {
+    this.checkOpen();
     if (keys.length === 0) return 0;
     try {
       if (keys.length === 1) return (await this.keyv.delete(keys[0]!)) ? 1 : 0;

@@ -289,6 +289,7 @@ export class HttpCache extends StoreRecords {
 
   /** Removes every response and alias. */
   async clear(): Promise<void> {
+    this.checkOpen();
     try {
       await this.keyv.clear();
     } catch (error) {
@@ -296,9 +297,13 @@ export class HttpCache extends StoreRecords {
     }
   }
 
-  /** Closes the store's connections (when `autoclose` is on). */
+  /**
+   * Closes the store's connections (when `autoclose` is on). Requests after it still succeed, uncached
+   * (reason `store-error` for what would have been stored); maintenance calls throw `ERR_CACHE_STORE`.
+   */
   async close(): Promise<void> {
-    if (!this.init.autoclose()) return;
+    if (!this.init.autoclose() || this.closed) return;
+    this.markClosed();
     try {
       await this.keyv.disconnect();
     } catch (error) {
