@@ -14,6 +14,7 @@ import {
   deadlineBeforeMs,
   type Explanation,
   HookedRequest,
+  InvalidOptionError,
   isReqcacheError,
   normalizeRequestOptions,
   type RequestCacheOptions,
@@ -60,7 +61,9 @@ export interface GotCacheHooks {
 export interface GotCacheHandles extends CacheHandle {
   /**
    * What the cache would do with this request now, and why, without a network request. The request is
-   * built from `url` and `options` as got normalizes them (your client's hooks do not run).
+   * built from `url` and `options` as got normalizes them with got's own defaults: your client's defaults
+   * (`prefixUrl`, headers) and hooks do not apply, so pass what they would add. A URL got refuses is an
+   * `InvalidOptionError`.
    * @example (await plugin.explain('https://api.example.com/items')).reason // 'fresh'
    */
   explain(url: string | URL, options?: ConstructorParameters<typeof Options>[1]): Promise<Explanation>;
@@ -175,7 +178,16 @@ class GotCache {
   readonly beforeError: BeforeErrorHook = (error) => (isReqcacheError(error.cause) ? error.cause : error);
 
   readonly explain = async (url: string | URL, init?: ConstructorParameters<typeof Options>[1]) => {
-    const options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
+    let options: NormalizedOptions;
+    try {
+      options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
+    } catch {
+      throw new InvalidOptionError(
+        'url',
+        url,
+        "an absolute URL and options got accepts (explain() uses got's defaults)",
+      );
+    }
     const request = toCacheRequest(options);
     // A request that cannot be keyed is not handled by the cache.
     if (request === undefined)

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvalidOptionError } from '@reqcache/core';
 import test from 'ava';
 import got, { type BeforeRequestHook, type HandlerFunction } from 'got';
 import type { CachedGotResponse } from '../src/index.js';
@@ -201,4 +202,8 @@ test('plugin.explain: fresh, then stale, without the network', async (t) => {
     reason: 'method-not-allowable',
   });
   t.is(server.hits('/etag/x'), 1);
+  // A relative URL (a client's prefixUrl does not apply to explain): a typed error naming it.
+  const error = await t.throwsAsync(plugin.explain('etag/x'));
+  t.true(error instanceof InvalidOptionError, String(error));
+  t.regex(String(error), /url/);
 });
