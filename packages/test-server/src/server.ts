@@ -124,6 +124,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => respondWithError(res, error));
   });
+  // Idle keep-alive sockets stay open for the test's life (closed at `close()`): with Node's 5 s default a
+  // starved test process (CI runs Node versions side by side) could have a socket closed under a client
+  // that is reusing it ("fetch failed: other side closed"), a failure of the machine, not of the cache.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
