@@ -4,6 +4,8 @@
 // test); the exit code is non-zero when any phase failed. Each phase ends with a line
 // "== phase <name>: <seconds>s (ok|failed)" and the run with a summary of all of them.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const phases = process.argv.slice(2);
 if (phases.length === 0) {
@@ -27,6 +29,10 @@ for (const phase of phases) {
   const ok = run.status === 0;
   results.push({ phase, seconds, ok });
   console.log(`== phase ${phase}: ${seconds}s (${ok ? 'ok' : 'failed'})`);
+  // REQCACHE_PHASE_DIR: a file per finished phase, for a caller that starts other work after one (CI
+  // starts the other Node versions' tests once this Node's tests are done).
+  if (process.env['REQCACHE_PHASE_DIR'])
+    writeFileSync(join(process.env['REQCACHE_PHASE_DIR'], `${phase}.done`), '');
 }
 
 console.log('== phases:');
