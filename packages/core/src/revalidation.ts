@@ -18,22 +18,11 @@ export function conditionalHeaders(headers: Readonly<ResponseHeaders>): Record<s
 }
 
 /**
- * Header fields a 304 never replaces in the stored response (RFC 9111 §3.2, framing and hop-by-hop),
- * besides those its `Connection` names (§3.1); and `Set-Cookie`, never stored (a deliberate safety choice).
+ * Header fields a 304 never replaces in the stored response (RFC 9111 §3.2: framing), besides the
+ * hop-by-hop ones and those its `Connection` names ({@link connectionFields}, §3.1); and `Set-Cookie`,
+ * never stored (a deliberate safety choice).
  */
-const NOT_UPDATED = new Set([
-  'set-cookie',
-  'content-length',
-  'content-encoding',
-  'transfer-encoding',
-  'content-range',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-]);
+const NOT_UPDATED = new Set(['set-cookie', 'content-length', 'content-encoding', 'content-range', 'trailer']);
 
 /**
  * The 304 merge (RFC 9111 §4.3.4): the stored response with its header fields updated from the 304,
