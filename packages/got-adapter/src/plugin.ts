@@ -181,11 +181,12 @@ class GotCache {
     let options: NormalizedOptions;
     try {
       options = new Options(url, init, got.defaults.options) as unknown as NormalizedOptions;
-    } catch {
+    } catch (error) {
       throw new InvalidOptionError(
         'url',
         url,
         "an absolute URL and options got accepts (explain() uses got's defaults)",
+        error,
       );
     }
     const request = toCacheRequest(options);
