@@ -8,6 +8,7 @@ import {
   type CacheRequest,
   type NetworkResponse,
   type RedirectHop,
+  requestBody,
   toRequestHeaders,
   toResponseHeaders,
 } from '@reqcache/core';
@@ -54,15 +55,18 @@ function plainHeaders(headers: unknown, asStrings = false): Record<string, strin
 }
 
 /**
- * The cache request for a config, without its body (see core's `requestBody`: by the time the adapter
- * runs, `transformRequest` has turned objects into JSON strings). The request's abort signal and timeout
- * bound how long it waits for another process's answer.
+ * The cache request for a config: by the time the adapter runs, `transformRequest` has turned objects
+ * into JSON strings (core's `requestBody` reads the rest; a stream is `UNKEYABLE`). The request's abort
+ * signal and timeout bound how long it waits for another process's answer.
  */
-export function cacheRequest(config: InternalAxiosRequestConfig): Omit<CacheRequest, 'body'> {
+export async function cacheRequest(config: InternalAxiosRequestConfig): Promise<CacheRequest> {
+  const { data } = config;
   return {
     method: (config.method ?? 'get').toUpperCase(),
     url: requestUrl(config),
     headers: toRequestHeaders(plainHeaders(config.headers, true)),
+    // (No await for the usual bodiless request.)
+    body: data === undefined || data === null ? undefined : await requestBody(data),
     signal: config.signal instanceof AbortSignal ? config.signal : undefined,
     timeoutMs: config.timeout !== undefined && config.timeout > 0 ? config.timeout : undefined,
   };

@@ -17,10 +17,7 @@ import {
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
-  requestBody,
   type Send,
-  UNKEYABLE,
-  unhandledLookup,
 } from '@reqcache/core';
 import axios, {
   type AxiosAdapter,
@@ -153,17 +150,12 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
-  const request = cacheRequest(config);
-  const { method, url, headers } = request;
   const options =
     config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
-  // (No await for the usual bodiless request.)
-  const body = config.data === undefined || config.data === null ? undefined : await requestBody(config.data);
+  const request = await cacheRequest(config);
+  const { method, url } = request;
   if ((config as { [EXPLAIN]?: unknown })[EXPLAIN] === true) {
-    const data = await engine.explain(
-      { method, url, headers, body: body === UNKEYABLE ? undefined : body },
-      options,
-    );
+    const data = await engine.explain(request, options);
     return { data, status: 200, statusText: 'OK', headers: new AxiosHeaders(), config, request: {} };
   }
   // A request the cache will not use is sent as the user configured it (streaming and all).
@@ -176,10 +168,7 @@ async function handle(
   };
   let outcome: Outcome<AxiosResponse>;
   try {
-    outcome =
-      body === UNKEYABLE
-        ? await engine.resume(unhandledLookup({ method, url, headers }, 'unkeyable-body'), sendFn)
-        : await engine.request({ ...request, body }, options, sendFn);
+    outcome = await engine.request(request, options, sendFn);
   } catch (error) {
     throw restoreConfig(error, config);
   }

@@ -145,11 +145,19 @@ test('a streamed body cannot be keyed: the request bypasses the cache', async (t
       headers: { 'content-type': 'text/plain' },
     });
     t.false(response.fromCache);
+    t.is(response.reason, 'unkeyable-body');
     t.is(response.cacheKey, undefined);
     t.is((response.data as { body: string }).body, 'chunk');
   }
   t.is(server.hits('/anything/stream'), 2);
   t.is(await client.cache.responseCount(), 0);
+  const explained = await client.explain({
+    method: 'POST',
+    url: '/anything/stream',
+    data: Readable.from([Buffer.from('chunk')]),
+  });
+  t.like(explained, { action: 'bypass', reason: 'unkeyable-body' });
+  t.is(server.hits('/anything/stream'), 2);
 });
 
 test('headers from the instance defaults and the request count for matchHeaders', async (t) => {

@@ -4,6 +4,7 @@
  * and the events. No logic beyond {@link assignCacheInfo} and {@link cacheInfo}.
  * @module
  */
+import type { UNKEYABLE } from './body-bytes.js';
 import type { CacheDirectives } from './cache-control.js';
 import { type CacheEntry, isEntryExpired, type RedirectHop } from './entry.js';
 import type { ReqcacheError } from './errors.js';
@@ -26,7 +27,11 @@ export interface CacheRequest {
   url: string;
   /** Lower-case names, repeated fields joined with ", " (see `toRequestHeaders`). */
   headers: RequestHeaders;
-  body?: Uint8Array | string | undefined;
+  /**
+   * The body as the key reads it (core's `requestBody` gives it from a client's body), or `UNKEYABLE`
+   * for one the cache cannot read without consuming it: the request then bypasses the cache.
+   */
+  body?: Uint8Array | string | typeof UNKEYABLE | undefined;
   /**
    * The client's abort signal for this request (fetch `init.signal`, axios `config.signal`, got
    * `signal`). Under `coalesce: 'store'`, a request waiting for another process's answer stops waiting
@@ -39,6 +44,9 @@ export interface CacheRequest {
    */
   timeoutMs?: number | undefined;
 }
+
+/** A {@link CacheRequest} whose body the key can read (what a lookup works on once it is not bypassed). */
+export type KeyedRequest = Omit<CacheRequest, 'body'> & { body?: Uint8Array | string | undefined };
 
 /** What the network answered, as an adapter hands it to the engine (the body is read only if needed). */
 export interface NetworkResponse<R = unknown> {
@@ -146,7 +154,7 @@ export type ForwardLookup = Extract<Lookup, { state: 'miss' | 'revalidate' }>;
 
 /** Per-request state shared by the lookup and the response handling. */
 export interface RequestContext {
-  request: CacheRequest;
+  request: KeyedRequest;
   method: string;
   key: string;
   options: LookupOptions;

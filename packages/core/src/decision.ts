@@ -4,8 +4,10 @@
  * decide.
  * @module
  */
+
+import { UNKEYABLE } from './body-bytes.js';
 import type { CacheDirectives } from './cache-control.js';
-import type { RequestContext } from './contract.js';
+import type { CacheRequest, RequestContext } from './contract.js';
 import { type CacheEntry, hasValidator, isEntryExpired } from './entry.js';
 import { entrySize, filterView } from './entry-builder.js';
 import { computeExpiration, type ExpirationSource, type RequestExpiration } from './expiration.js';
@@ -35,6 +37,7 @@ import { checkStorable, isMethodAllowed } from './storability.js';
  * Whether the cache leaves a request alone (no read, no write), and why; undefined when it handles it.
  * - `disabled`: the settings' or this request's `disabled`;
  * - `method-not-allowable`: the method (or a method-override header) is not in `allowableMethods`;
+ * - `unkeyable-body`: a body the cache cannot read without consuming it (a stream), so cannot key;
  * - `request-no-store`: request `Cache-Control: no-store` (RFC 9111 §5.2.1.5);
  * - `do-not-cache`: `DO_NOT_CACHE` for this request (per-request, or its URL pattern / session setting
  *   when nothing outranks it) skips read and write.
@@ -42,6 +45,7 @@ import { checkStorable, isMethodAllowed } from './storability.js';
 export function decideBypass(input: {
   method: string;
   headers: Readonly<RequestHeaders>;
+  body: CacheRequest['body'];
   settings: Pick<ParsedSettings, 'disabled' | 'allowableMethods'>;
   options: Pick<ParsedRequestOptions, 'disabled' | 'expireAfter'>;
   requestDirectives: CacheDirectives;
@@ -50,6 +54,7 @@ export function decideBypass(input: {
   if (input.settings.disabled || input.options.disabled) return 'disabled';
   if (!isMethodAllowed(input.method, input.headers, input.settings.allowableMethods))
     return 'method-not-allowable';
+  if (input.body === UNKEYABLE) return 'unkeyable-body';
   if (input.requestDirectives.noStore) return 'request-no-store';
   // A per-request DO_NOT_CACHE skips read and write even when a request max-age outranks it as expiration.
   if (

@@ -174,13 +174,13 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     if (this.#scope.getStore() === 'disabled') options = { ...options, disabled: true };
     const settings = this.settings.parsed;
     const ctx = requestContext(request, options, settings, this.clock(), this.#flights.sequence());
-    const bypass = decideBypass({ ...ctx, headers: request.headers });
+    const bypass = decideBypass({ ...ctx, headers: request.headers, body: request.body });
     if (bypass !== undefined) {
       const url = redactUrl(request.url, settings.ignoredParameters);
       if (!quiet) this.#reporter.debug?.('bypass %s %s (%s)', ctx.method, url, bypass);
       return bypassLookup(ctx, bypass);
     }
-    ctx.key = this.createKey(request);
+    ctx.key = this.createKey(ctx.request);
     if (skipsRead(ctx)) return toLookup(ctx, { state: 'miss', reason: 'force-refresh' }, undefined);
     let { stored, missing } = await readVariant(this.cache, (req, names) => this.createKey(req, names), ctx);
     if (

@@ -8,17 +8,14 @@
 import type { CacheRequest, ForwardLookup, Lookup, LookupOptions, Outcome, Send } from './contract.js';
 import { decideOnNetworkError } from './decision.js';
 import type { CacheEngine } from './engine.js';
-import { unhandledLookup } from './lookup.js';
 
 /** Ends the flight identical requests wait on: with the leader's outcome, or undefined (they send their own). */
 export type SettleFlight = (outcome: Outcome<unknown> | undefined) => void;
 
 /** A request of a hook-style client, as {@link planHookRequest} takes it. */
 export interface HookRequest<R> {
-  /** The request as it is really sent; undefined when it cannot be keyed (a body reading would consume). */
-  request: CacheRequest | undefined;
-  /** Its method and URL, for a request that cannot be keyed. */
-  target: { method: string; url: string };
+  /** The request as it is really sent (its body `UNKEYABLE` when reading it would consume it). */
+  request: CacheRequest;
   options: LookupOptions;
   /** A retry by the client: it asks the origin again (`forceRefresh`), as the client's retry means to. */
   retry: boolean;
@@ -70,15 +67,11 @@ export type HookEngine = Pick<
  * `onlyIfCached`'s 504), share an identical request's answer (joining its flight, or another process's
  * stored answer under `coalesce: 'store'`), or send it, leading the flight identical requests wait on.
  * @example
- * const plan = await planHookRequest(engine, { request, target, options, retry: false, stream: false,
+ * const plan = await planHookRequest(engine, { request, options, retry: false, stream: false,
  *   teeable: false, leading: undefined, ended, send });
  */
 export async function planHookRequest<R>(engine: HookEngine, input: HookRequest<R>): Promise<HookPlan<R>> {
   const { request, stream, leading } = input;
-  if (request === undefined) {
-    const lookup = unhandledLookup({ ...input.target, headers: {} }, 'unkeyable-body');
-    return { action: 'send', lookup, headers: {}, answerError: undefined, settle: leading };
-  }
   const options = input.retry ? forceRefresh(input.options) : input.options;
   let lookup = await engine.lookup(request, options);
   // A streamed 304 would reach the caller (RFC 9111 §4.3.4 needs the stored body): fetch in full, unconditionally.

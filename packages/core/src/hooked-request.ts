@@ -155,7 +155,7 @@ export class HookedRequest {
       case 'tee': {
         const { settle } = plan;
         const start = sending.start ?? sending.send;
-        return sendTeed(engine, plan.lookup, start, { url: input.target.url, redirects: this.hops, settle });
+        return sendTeed(engine, plan.lookup, start, { url: input.request.url, redirects: this.hops, settle });
       }
       case 'send':
         return this.send(plan, sending);

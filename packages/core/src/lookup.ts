@@ -3,8 +3,9 @@
  * of it. Pure.
  * @module
  */
+import { UNKEYABLE } from './body-bytes.js';
 import { requestCacheDirectives } from './cache-control.js';
-import type { CacheRequest, Explanation, Lookup, RequestContext } from './contract.js';
+import type { CacheRequest, Explanation, KeyedRequest, Lookup, RequestContext } from './contract.js';
 import { type LookupDecision, SAFE_METHODS } from './decision.js';
 import { type CacheEntry, isEntryExpired } from './entry.js';
 import { requestExpiration } from './expiration.js';
@@ -27,7 +28,8 @@ export function requestContext(
 ): RequestContext {
   const requestDirectives = requestCacheDirectives(request.headers);
   return {
-    request,
+    // An unkeyable body is never read: such a request is bypassed (`decideBypass`) before any key is made.
+    request: request.body === UNKEYABLE ? { ...request, body: undefined } : (request as KeyedRequest),
     method: request.method.toUpperCase(),
     key: '',
     options,

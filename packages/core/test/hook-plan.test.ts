@@ -1,5 +1,6 @@
 /** What a hook-style client does with a request once it is looked up, and why (RFC 9111 §4, §4.2.4, §4.3). */
 import test from 'ava';
+import { UNKEYABLE } from '../src/body-bytes.js';
 import type { NetworkResponse } from '../src/contract.js';
 import { type HookPlan, type HookRequest, planHookRequest } from '../src/hook-plan.js';
 import type { CacheOptions, RequestCacheOptions } from '../src/options.js';
@@ -22,7 +23,6 @@ function response(headers: Record<string, string>, status = 200): NetworkRespons
 function input(own: RequestCacheOptions, overrides: Partial<HookRequest<string>>): HookRequest<string> {
   return {
     request: cacheRequest(URL),
-    target: { method: 'GET', url: URL },
     options: normalizeRequestOptions(own),
     retry: false,
     stream: false,
@@ -114,7 +114,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a body that cannot be keyed: bypassed (unkeyable-body)',
-    overrides: { request: undefined },
+    overrides: { request: { ...cacheRequest(URL), body: UNKEYABLE } },
     expected: { action: 'send', state: 'bypass', reason: 'unkeyable-body', leads: false },
   },
   {

@@ -123,8 +123,7 @@ class GotCache {
       const requestFn = requestFunctionOf(options);
       const { timeout } = options;
       const input = {
-        request: toCacheRequest(options),
-        target: targetOf(options),
+        request: await toCacheRequest(options),
         options: ownOptions(options),
         stream: options.isStream,
         teeable: options.body === undefined && requestFn !== undefined,
@@ -189,11 +188,7 @@ class GotCache {
         error,
       );
     }
-    const request = toCacheRequest(options);
-    // A request that cannot be keyed is not handled by the cache.
-    if (request === undefined)
-      return this.engine.explain({ ...targetOf(options), headers: {} }, { disabled: true });
-    return this.engine.explain(request, ownOptions(options));
+    return this.engine.explain(await toCacheRequest(options), ownOptions(options));
   };
 }
 

@@ -27,10 +27,10 @@ test('a miss goes to the network and is stored; the next request is served witho
   t.is(second.createdAt.getTime(), first.createdAt.getTime());
   t.is(second.url, url('/json'));
   t.regex(
-    second.description,
+    second.cacheDescription,
     /^request: GET http:\/\/127\.0\.0\.1:\d+\/json, response: 200 \(\d+ bytes\), .*from cache$/,
   );
-  t.notRegex(first.description, /from cache/);
+  t.notRegex(first.cacheDescription, /from cache/);
 });
 
 test('.json(), .text() and .buffer() give the same on a hit as on the miss', async (t) => {
@@ -474,13 +474,21 @@ test('request bodies: json, form and body make POST keys (allowableMethods)', as
 
 test('a stream request body is sent but not cached (it cannot be keyed without consuming it)', async (t) => {
   const { Readable } = await import('node:stream');
-  const { client, server, url } = await setup(t, { allowableMethods: ['GET', 'POST'] });
+  const { client, plugin, server, url } = await setup(t, { allowableMethods: ['GET', 'POST'] });
   const send = () => client.post(url('/anything/upload'), { body: Readable.from(['a', 'b']) });
   const first = asCached(await send());
   const second = asCached(await send());
   t.is(JSON.parse(second.body).body, 'ab');
   t.false(first.fromCache);
   t.false(second.fromCache);
+  t.is(second.reason, 'unkeyable-body');
+  t.is(server.hits('/anything/upload'), 2);
+  // explain() says so too, without a request.
+  const explained = await plugin.explain(url('/anything/upload'), {
+    method: 'POST',
+    body: Readable.from(['a']),
+  });
+  t.like(explained, { action: 'bypass', reason: 'unkeyable-body' });
   t.is(server.hits('/anything/upload'), 2);
 });
 
@@ -516,7 +524,7 @@ test('cacheFields() reads the fields, undefined for an uncached client', async (
   const { client, url } = await setup(t);
   const fields = cacheFields(await client(url('/get')));
   t.is(fields?.fromCache, false);
-  t.truthy(fields?.description);
+  t.truthy(fields?.cacheDescription);
   t.is(cacheFields(await got(url('/get'))), undefined);
 });
 

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { CacheRequest, NetworkResponse, Outcome } from '../../src/contract.js';
+import type { CacheRequest, KeyedRequest, NetworkResponse, Outcome } from '../../src/contract.js';
 import { CacheEngine } from '../../src/engine.js';
 import { toResponseHeaders } from '../../src/headers.js';
 import type { CacheOptions, RequestCacheOptions } from '../../src/options.js';
@@ -40,7 +40,7 @@ export function cacheRequest(
   url: string,
   method = 'GET',
   headers: Record<string, string> = {},
-): CacheRequest {
+): KeyedRequest {
   return { method, url, headers };
 }
 
