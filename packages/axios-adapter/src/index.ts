@@ -7,26 +7,7 @@
  * const client = setupCache(axios.create(), { backend: 'memory', expireAfter: '1h' });
  * @module @reqcache/axios
  */
-export type {
-  CacheOptions,
-  CacheSettings,
-  ExpireAfter,
-  HttpCache,
-  ReqcacheErrorCode,
-  RequestCacheOptions,
-} from '@reqcache/core';
-export {
-  ALL_METHODS,
-  ConstructionOnlyOptionError,
-  DEFAULT_IGNORED_PARAMETERS,
-  DO_NOT_CACHE,
-  EXPIRE_IMMEDIATELY,
-  InvalidOptionError,
-  isReqcacheError,
-  NEVER_EXPIRE,
-  ReqcacheError,
-  UnknownOptionError,
-} from '@reqcache/core';
+export * from '@reqcache/core/common';
 export { ejectCache, setupCache } from './setup.js';
 export type {
   AxiosCacheProperties,

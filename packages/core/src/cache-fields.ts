@@ -3,7 +3,7 @@
  * description formatted only when read (it costs more than the rest of a hit's translation).
  * @module
  */
-import { assignCacheInfo, type CacheInfo } from './contract.js';
+import { assignCacheInfo, type CacheInfo, cacheInfo } from './contract.js';
 
 /** The cache fields on every response of a cached client: {@link CacheInfo} and its description. */
 export interface CacheFields extends CacheInfo {
@@ -12,6 +12,24 @@ export interface CacheFields extends CacheInfo {
    * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh), from cache`.
    */
   cacheDescription: string;
+}
+
+/** The names of the cache fields, in the order adapters set them. */
+const FIELD_NAMES = [...Object.keys(cacheInfo('miss', 0)), 'cacheDescription'] as (keyof CacheFields)[];
+
+/**
+ * The cache fields of a response from a cached client (got, axios or fetch), as a plain object; undefined
+ * for a response that did not go through a cache (an uncached client's). `cacheStatus` is there when
+ * the `cacheStatus` setting is on (got; fetch and axios have it in their headers only).
+ * @example cacheFields(await client('https://example.com/data'))?.fromCache // false, then true
+ */
+export function cacheFields(response: unknown): CacheFields | undefined {
+  const candidate = response as Partial<CacheFields> | null | undefined;
+  if (typeof candidate?.fromCache !== 'boolean' || !(candidate.createdAt instanceof Date)) return undefined;
+  const fields = {} as Record<string, unknown>;
+  for (const name of FIELD_NAMES) fields[name] = candidate[name];
+  if (candidate.cacheStatus !== undefined) fields['cacheStatus'] = candidate.cacheStatus;
+  return fields as unknown as CacheFields;
 }
 
 /**

@@ -9,7 +9,7 @@ export { bodyText } from './body-text.js';
 export type { CacheDirectives } from './cache-control.js';
 export { parseCacheControl } from './cache-control.js';
 export type { CacheFields } from './cache-fields.js';
-export { attachCacheFields, DescribedResponse } from './cache-fields.js';
+export { attachCacheFields, cacheFields, DescribedResponse } from './cache-fields.js';
 export type { CacheHandle } from './cache-handle.js';
 export { CACHE_HANDLE_NAMES, cacheHandle } from './cache-handle.js';
 export type { CacheModeEffect, FetchCacheMode } from './cache-mode.js';
@@ -27,6 +27,7 @@ export type {
   CacheStats,
   Explanation,
   ForwardLookup,
+  KeyedRequest,
   Lookup,
   LookupOptions,
   NetworkResponse,

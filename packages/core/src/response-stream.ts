@@ -12,7 +12,7 @@ import type { ServedResponse } from './served-response.js';
 
 /**
  * A Readable of a served response's body with the fields of an `IncomingMessage` that clients read,
- * the cache fields ({@link CacheInfo}, `cacheStatus`) and a one-line `description` formatted when first
+ * the cache fields ({@link CacheInfo}, `cacheStatus`) and a one-line `cacheDescription` formatted when first
  * read: on the prototype, so that each stream keeps the hidden class of all the others (an accessor
  * per object would give each its own, which only a full garbage collection reclaims).
  */
@@ -46,7 +46,7 @@ export class ResponseStream extends Readable {
 
   override _read(): void {}
 
-  /** Sets the cache fields of `info`, and what {@link ResponseStream.description} is formatted with. */
+  /** Sets the cache fields of `info`, and what {@link ResponseStream.cacheDescription} is formatted with. */
   setCacheFields(info: CacheInfo, description: string | (() => string)): void {
     assignCacheInfo(this, info);
     if (info.cacheStatus !== undefined) this.cacheStatus = info.cacheStatus;
@@ -55,7 +55,7 @@ export class ResponseStream extends Readable {
   }
 
   /** One line describing the response, like requests-cache's `str(response)`; formatted when first read. */
-  get description(): string {
+  get cacheDescription(): string {
     if (this.#description === undefined) {
       const describe = this.#describe;
       this.#description = typeof describe === 'string' ? describe : describe();
@@ -63,13 +63,13 @@ export class ResponseStream extends Readable {
     return this.#description;
   }
 
-  set description(value: string) {
+  set cacheDescription(value: string) {
     this.#description = value;
   }
 }
 
 /**
- * Puts the cache fields ({@link CacheInfo}, `cacheStatus`, `description`) on a response: on a
+ * Puts the cache fields ({@link CacheInfo}, `cacheStatus`, `cacheDescription`) on a response: on a
  * {@link ResponseStream} through its own accessor, on any other response object (a client's own, built
  * from the network: every got miss) as data properties and an own accessor; either way the description
  * is formatted when first read (formatting it on every miss cost about 20 µs).
@@ -78,8 +78,8 @@ export function setCacheFields(target: object, info: CacheInfo, description: str
   if (target instanceof ResponseStream) target.setCacheFields(info, description);
   else {
     Object.assign(target, info);
-    if (typeof description === 'string') Object.assign(target, { description });
-    else defineDescription(target, 'description', description);
+    if (typeof description === 'string') Object.assign(target, { cacheDescription: description });
+    else defineDescription(target, 'cacheDescription', description);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The cache fields on adapters' responses, their description formatted only when read. */
 import test from 'ava';
-import { attachCacheFields, DescribedResponse } from '../src/cache-fields.js';
+import { attachCacheFields, cacheFields, DescribedResponse } from '../src/cache-fields.js';
 import type { CacheInfo } from '../src/contract.js';
 
 const INFO: CacheInfo = {
@@ -60,4 +60,23 @@ test('DescribedResponse: the subclass’s fields first, then the cache fields; d
   t.is(calls(), 1);
   response.cacheDescription = 'set';
   t.is(response.cacheDescription, 'set');
+});
+
+test('cacheFields: the fields of a cached response as a plain object; undefined for any other', (t) => {
+  const response = attachCacheFields({ status: 200 }, INFO, () => 'described');
+  t.deepEqual(cacheFields(response), {
+    fromCache: true,
+    createdAt: new Date(0),
+    expires: null,
+    isExpired: false,
+    revalidated: false,
+    cacheKey: 'k',
+    reason: 'fresh',
+    cacheDescription: 'described',
+  });
+  // Where the client keeps Cache-Status on the response itself (got), it is one of the fields.
+  t.is(cacheFields({ ...response, cacheStatus: 'reqcache; hit' })?.cacheStatus, 'reqcache; hit');
+  for (const other of [undefined, null, 'text', {}, { fromCache: true }, { status: 200 }]) {
+    t.is(cacheFields(other), undefined);
+  }
 });

@@ -56,8 +56,8 @@ test('ResponseStream: IncomingMessage fields, the body once, the cache fields, t
   t.deepEqual(stream.rawHeaders, ['content-type', 'application/json']);
   t.like(stream, { fromCache: true, reason: 'fresh', cacheStatus: 'reqcache; hit' });
   t.is(formatted, 0);
-  t.is(stream.description, 'described');
-  t.is(stream.description, 'described');
+  t.is(stream.cacheDescription, 'described');
+  t.is(stream.cacheDescription, 'described');
   t.is(formatted, 1);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -67,8 +67,8 @@ test('ResponseStream: IncomingMessage fields, the body once, the cache fields, t
 test('ResponseStream: an empty body ends at once; an assigned description wins', async (t) => {
   const stream = new ResponseStream({ status: 204, statusText: '', headers: {}, body: new Uint8Array() }, '');
   stream.setCacheFields(cacheInfo('fresh', T0, true), 'text');
-  stream.description = 'mine';
-  t.is(stream.description, 'mine');
+  stream.cacheDescription = 'mine';
+  t.is(stream.cacheDescription, 'mine');
   const chunks: unknown[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   t.deepEqual(chunks, []);
@@ -99,18 +99,18 @@ test('setCacheFields: a stream and any other response format their description w
     fromCache: false,
     reason: 'miss',
     cacheStatus: 'reqcache; fwd=miss',
-    description: 'described',
+    cacheDescription: 'described',
   });
   t.is(formatted, 1);
   t.like(stream, {
     fromCache: false,
     reason: 'miss',
     cacheStatus: 'reqcache; fwd=miss',
-    description: 'described',
+    cacheDescription: 'described',
   });
   t.is(formatted, 2);
   // An assigned description wins, and is what is read back.
-  (response as { description: string }).description = 'mine';
-  t.is((response as { description: string }).description, 'mine');
+  (response as { cacheDescription: string }).cacheDescription = 'mine';
+  t.is((response as { cacheDescription: string }).cacheDescription, 'mine');
   t.is(formatted, 2);
 });

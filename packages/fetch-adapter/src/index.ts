@@ -5,32 +5,10 @@
  * - {@link installCache} / {@link uninstallCache} patch `globalThis.fetch` for the whole process.
  * @module @reqcache/fetch
  */
-export type {
-  CacheAttributes,
-  CachedFetchResponse,
-  CacheEvents,
-  CacheInfo,
-  CacheOptions,
-  CacheSettings,
-  ExpireAfter,
-  FetchCacheMode,
-  FetchResponseLike,
-  HttpCache,
-  RequestCacheOptions,
-} from '@reqcache/core';
-export {
-  ALL_METHODS,
-  CACHE_MODES,
-  ConstructionOnlyOptionError,
-  DEFAULT_IGNORED_PARAMETERS,
-  DO_NOT_CACHE,
-  EXPIRE_IMMEDIATELY,
-  InvalidOptionError,
-  isReqcacheError,
-  NEVER_EXPIRE,
-  ReqcacheError,
-  UnknownOptionError,
-} from '@reqcache/core';
+
+export type { CacheAttributes, CachedFetchResponse, FetchCacheMode, FetchResponseLike } from '@reqcache/core';
+export { CACHE_MODES } from '@reqcache/core';
+export * from '@reqcache/core/common';
 export { clear, disabled, enabled, getCache, installCache, isInstalled, uninstallCache } from './install.js';
 export type { CachedFetch, CachedRequestInit, FetchLike } from './types.js';
 export { withCache } from './with-cache.js';

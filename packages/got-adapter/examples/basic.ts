@@ -38,7 +38,7 @@ console.log(`refresh: status=${refreshed.statusCode} revalidated=${refreshed.rev
 
 console.log(`origin hits: ${hits}`);
 console.log(`cached urls: ${(await cache.cache.urls()).join(', ')}`);
-console.log(second.description);
+console.log(second.cacheDescription);
 
 await cache.close();
 origin.close();

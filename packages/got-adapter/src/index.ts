@@ -12,31 +12,9 @@
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
 import { createPlugin, type GotCachePlugin } from './plugin.js';
 
-// What users of every adapter import with their options, so `@reqcache/core` need not be a dependency:
-// `ignoredParameters: [...DEFAULT_IGNORED_PARAMETERS, 'token']`, `expireAfter: NEVER_EXPIRE`, typed errors.
-export type {
-  CacheOptions,
-  CacheSettings,
-  ExpireAfter,
-  HttpCache,
-  ReqcacheErrorCode,
-  RequestCacheOptions,
-} from '@reqcache/core';
-export {
-  ALL_METHODS,
-  ConstructionOnlyOptionError,
-  DEFAULT_IGNORED_PARAMETERS,
-  DO_NOT_CACHE,
-  EXPIRE_IMMEDIATELY,
-  InvalidOptionError,
-  isReqcacheError,
-  NEVER_EXPIRE,
-  ReqcacheError,
-  UnknownOptionError,
-} from '@reqcache/core';
+export * from '@reqcache/core/common';
 export type { GotCacheHandles, GotCacheHooks, GotCachePlugin } from './plugin.js';
-export type { CachedGotResponse, CacheFields } from './response.js';
-export { cacheFields } from './response.js';
+export type { CachedGotResponse } from './response.js';
 
 /**
  * Creates the cache plugin for got: pass it to `got.extend()`.

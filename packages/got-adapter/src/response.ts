@@ -1,20 +1,11 @@
 /**
- * got's responses as the cache hands them out: the cache fields (set by core's `setCacheFields`), and a
- * network response turned into the cached response core answered with.
+ * got's responses as the cache hands them out: the cache fields (set by core's `setCacheFields`; read
+ * them with core's `cacheFields`), and a network response turned into the cached response core answered with.
  * @module
  */
-import type { CacheInfo, ServedResponse } from '@reqcache/core';
-import { bufferOf, cacheInfo, messageFields } from '@reqcache/core/internal';
+import type { CacheFields, ServedResponse } from '@reqcache/core';
+import { bufferOf, messageFields } from '@reqcache/core/internal';
 import type { NormalizedOptions, Response } from 'got';
-
-/** The cache fields every response of a cached got client carries (hits and misses alike). */
-export interface CacheFields extends CacheInfo {
-  /**
-   * One line describing the response, like requests-cache's `str(response)`:
-   * `request: GET <url>, response: 200 (308 bytes), created: …, expires: … (fresh)`.
-   */
-  description: string;
-}
 
 /** A got response with the cache fields; what `client(url)` resolves to through a cached client. */
 export type CachedGotResponse<T = unknown> = Response<T> & CacheFields;
@@ -25,24 +16,6 @@ export type CachedGotResponse<T = unknown> = Response<T> & CacheFields;
 // or `CachedGotResponse` give them without `undefined`.
 declare module 'http' {
   interface IncomingMessage extends Partial<Readonly<CacheFields>> {}
-}
-
-/** The names of the cache fields: those of core's {@link CacheInfo}, and `description`. */
-const FIELD_NAMES = [...Object.keys(cacheInfo('miss', 0)), 'description'] as (keyof CacheFields)[];
-
-/**
- * The cache fields of a response from a cached got client, or undefined for a response that did not
- * go through the plugin (for example from an uncached client).
- * @example
- * const response = await client('https://example.com/data');
- * cacheFields(response)?.fromCache; // or response.fromCache (optional on got's Response type)
- */
-export function cacheFields(response: object): CacheFields | undefined {
-  const candidate = response as Partial<CacheFields>;
-  if (typeof candidate.fromCache !== 'boolean' || !(candidate.createdAt instanceof Date)) return undefined;
-  const out = {} as Record<string, unknown>;
-  for (const name of FIELD_NAMES) out[name] = candidate[name];
-  return out as unknown as CacheFields;
 }
 
 /**

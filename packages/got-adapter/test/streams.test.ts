@@ -24,7 +24,7 @@ test('client.stream() serves a hit from the cache, with isFromCache and the cach
   t.true(response.isFromCache);
   t.true(response.fromCache);
   t.truthy(response.cacheKey);
-  t.regex(response.description, /from cache$/);
+  t.regex(response.cacheDescription, /from cache$/);
   t.is(server.hits('/json'), 1);
 });
 

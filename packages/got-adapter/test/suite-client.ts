@@ -43,7 +43,7 @@ export function createGotSuiteClient(options: CacheOptions): SuiteClient {
         revalidated: response.revalidated,
         cacheKey: response.cacheKey,
         reason: response.reason,
-        description: response.description,
+        description: response.cacheDescription,
       };
     },
   };
