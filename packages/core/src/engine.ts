@@ -492,6 +492,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
 
   /** A one-line description of a response, like requests-cache's `str(response)`. */
   describe(info: CacheInfo, request: { method: string; url: string }, status: number, size: number): string {
-    return describeResponse({ ...request, status, size, ...info });
+    // requests-cache's str(response) names the stored request: its ignoredParameters redacted.
+    const url = redactUrl(request.url, this.settings.parsed.ignoredParameters);
+    return describeResponse({ method: request.method, url, status, size, ...info });
   }
 }

@@ -14,7 +14,6 @@ import {
   type Outcome,
   withCacheStatus,
 } from '@reqcache/core';
-import { redactUrl } from '@reqcache/core/internal';
 
 /**
  * The response `outcome` stands for: a stored response (at core's `entryLocation`), the synthetic 504, a
@@ -30,7 +29,7 @@ export function toFetchResponse(
   const { info } = outcome;
   const { ignoredParameters } = engine.settings.parsed;
   const describer = (status: number, size: number) => () =>
-    engine.describe(info, { method, url: redactUrl(requestUrl, ignoredParameters) }, status, size);
+    engine.describe(info, { method, url: requestUrl }, status, size);
   if (outcome.source === 'cache') {
     const { entry } = outcome;
     const location = entryLocation(entry, requestUrl, ignoredParameters);

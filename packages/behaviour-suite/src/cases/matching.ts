@@ -95,6 +95,11 @@ export function registerMatchingCases({ test, title, setup }: SuiteContext): voi
     t.false(urls[0]?.includes('secret'));
     const [listed] = await collect(client.cache.filter());
     t.false(JSON.stringify(listed?.invalid ? {} : listed?.request).includes('secret-one-111'));
+    // The one-line description names the request redacted too, on a miss and on a hit.
+    for (const response of [first, second]) {
+      t.true(response.description.includes(`api_key=${REDACTED}`), response.description);
+      t.false(response.description.includes('secret'), response.description);
+    }
   });
 
   test(title('ignoredParameters: an Authorization header is redacted in the stored request'), async (t) => {
