@@ -1,12 +1,18 @@
 /**
  * A cached axios client in a few lines.
- * Run: node --import tsx examples/basic.ts [base URL]   (default https://httpbin.org)
+ * Run: node --import tsx examples/basic.ts [base URL]
+ * Without a base URL it starts this repository's local httpbin-like origin (`@reqcache/test-server`) on
+ * 127.0.0.1, so it needs no network; with one, it calls that server (anything with httpbin's `/get`
+ * and `/uuid`).
  */
+import { startTestServer } from '@reqcache/test-server';
 import axios from 'axios';
 // In your project: import { setupCache } from '@reqcache/axios';
 import { setupCache } from '../src/index.js';
 
-const baseURL = process.argv[2] ?? 'https://httpbin.org';
+const given = process.argv[2];
+const origin = given === undefined ? await startTestServer() : undefined;
+const baseURL = given ?? (origin?.url as string);
 const client = setupCache(axios.create({ baseURL }), { backend: 'memory', expireAfter: '1h' });
 
 const first = await client.get('/get', { params: { q: 'reqcache' } });
@@ -24,3 +30,4 @@ console.log(`cache false: fromCache=${bypassed.fromCache}`);
 
 console.log(`stored responses: ${await client.cache.responseCount()}`);
 await client.cache.close();
+await origin?.close();

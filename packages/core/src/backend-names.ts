@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
-import { ReqcacheError } from './errors.js';
+import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 
 const require = createRequire(import.meta.url);
@@ -47,6 +47,53 @@ export function dynamoTable(cacheName: string): string {
     .replace(/[^a-zA-Z0-9_.-]/g, '_')
     .padEnd(3, '_')
     .slice(0, 255);
+}
+
+/**
+ * Store options that the cache name decides, per backend: reqcache sets them itself (or, once it has,
+ * they have no effect), so given in `backendOptions` they would be silently ignored. Each maps to what
+ * the error says instead.
+ */
+const CACHE_NAME_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<string, string>>>>> = {
+  redis: {
+    namespace:
+      'reqcache sets the key namespace from cacheName, keys being <cacheName>::<key>; use cacheName for the key namespace',
+    noNamespaceAffectsAll: 'reqcache always sets a key namespace, from cacheName, so it would have no effect',
+  },
+  postgres: { namespace: keptApartBy('table') },
+  mongodb: { db: namedBy('database'), dbName: namedBy('database'), namespace: keptApartBy('database') },
+  gridfs: { dbName: namedBy('database') },
+  dynamodb: { tableName: namedBy('table') },
+};
+
+function namedBy(what: string): string {
+  return `reqcache sets the ${what} from cacheName; use cacheName to name the ${what}`;
+}
+
+function keptApartBy(what: string): string {
+  return `reqcache sets the key prefix itself and keeps each cache in its own ${what}, named from cacheName; use cacheName to keep caches apart`;
+}
+
+/**
+ * Refuses the `backendOptions` the cache name decides for `backend` (see `CACHE_NAME_OPTIONS`): an
+ * `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`, rather than an
+ * option that is silently ignored.
+ */
+export function refuseCacheNameOptions(
+  backend: BackendName,
+  backendOptions: Readonly<Record<string, unknown>>,
+): void {
+  const refused = CACHE_NAME_OPTIONS[backend];
+  if (refused === undefined) return;
+  for (const [name, why] of Object.entries(refused)) {
+    const value = backendOptions[name];
+    if (value !== undefined)
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        value,
+        `no ${name} for the ${backend} backend: ${why}`,
+      );
+  }
 }
 
 /**

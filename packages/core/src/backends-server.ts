@@ -16,12 +16,14 @@ import {
   type StoreClass,
 } from './backend-names.js';
 
-/** Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client. */
+/**
+ * Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client.
+ * `namespace` and `noNamespaceAffectsAll` are refused before this (the namespace is the cache name).
+ */
 const REDIS_ADAPTER_OPTIONS = new Set([
   'keyPrefixSeparator',
   'clearBatchSize',
   'useUnlink',
-  'noNamespaceAffectsAll',
   'throwOnConnectError',
   'connectionTimeout',
 ]);

@@ -11,6 +11,7 @@ import {
   type OpenedBackend,
   postgresTable,
   redisNamespace,
+  refuseCacheNameOptions,
   sqlitePath,
 } from './backend-names.js';
 import { openMongo, openPostgres, openRedis } from './backends-server.js';
@@ -74,14 +75,17 @@ let warnedNoSqlite = false;
  *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
  *   rest to the Redis client (`database`, `password`, `socket`, …). A connection attempt gives up after
  *   5 s or 3 retries (`socket.connectTimeout`, `socket.reconnectStrategy`); the next call tries again.
+ *   `namespace` and `noNamespaceAffectsAll` are refused (the namespace is `cacheName`).
  * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier:
  *   `http_cache`); `backendOptions.url` (or `uri`) is the connection string, default
  *   `postgresql://postgres@127.0.0.1:5432/postgres`; other options (`schema`, `keySize` (1024),
- *   `useUnloggedTable`, `max`, `ssl`, …) go to `@keyv/postgres` and its `pg.Pool`, one pool per cache.
+ *   `useUnloggedTable`, `max`, `ssl`, …) go to `@keyv/postgres` and its `pg.Pool`, one pool per cache;
+ *   `namespace` is refused.
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
- *   to `@keyv/mongo`. A first connection that fails makes every later call a reported store failure.
+ *   to `@keyv/mongo`; `db`, `dbName` and `namespace` are refused. A first connection that fails makes
+ *   every later call a reported store failure.
  * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
@@ -89,11 +93,15 @@ let warnedNoSqlite = false;
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
- *   (`serverSelectionTimeoutMS` defaults to 5000).
+ *   (`serverSelectionTimeoutMS` defaults to 5000); `dbName` is refused.
  * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
- *   `endpoint`, `credentials`, …) go to the DynamoDBClient. Items are limited to 400 KB.
+ *   `endpoint`, `credentials`, …) go to the DynamoDBClient; `tableName` is refused. Items are limited
+ *   to 400 KB.
+ *
+ * A refused option is one the cache name decides: reqcache sets it itself, so it would be silently
+ * ignored; it is an `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`.
  *
  * With `bounds` (`maxEntries` / `maxBytes`), any of them but a Keyv instance is wrapped in a
  * {@link BoundedStore}: least-recently-used eviction, the order kept across restarts on SQLite.
@@ -148,6 +156,7 @@ function openUnbounded(
   if (backend instanceof Keyv) return { keyv: backend, name: 'custom' };
   if (typeof backend !== 'string')
     return { keyv: new Keyv({ store: backend, throwOnErrors: true }), name: 'custom' };
+  refuseCacheNameOptions(backend, backendOptions);
   switch (backend) {
     case 'memory':
       return { keyv: memoryKeyv(), name: 'memory' };

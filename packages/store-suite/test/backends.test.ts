@@ -1,5 +1,5 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
-import { CacheEngine, ReqcacheError } from '@reqcache/core';
+import { CacheEngine, InvalidOptionError, ReqcacheError } from '@reqcache/core';
 import {
   BACKEND_DEFAULTS,
   loadStore,
@@ -78,6 +78,51 @@ test('cache names become valid store names', (t) => {
     postgres: 'postgresql://postgres@127.0.0.1:5432/postgres',
     mongodb: 'mongodb://127.0.0.1:27017',
   });
+});
+
+test('backendOptions the cache name decides are an InvalidOptionError saying to use cacheName', (t) => {
+  const cases = [
+    ['redis', 'namespace', 'key namespace'],
+    ['redis', 'noNamespaceAffectsAll', 'no effect'],
+    ['postgres', 'namespace', 'own table'],
+    ['mongodb', 'db', 'name the database'],
+    ['mongodb', 'dbName', 'name the database'],
+    ['mongodb', 'namespace', 'own database'],
+    ['gridfs', 'dbName', 'name the database'],
+    ['dynamodb', 'tableName', 'name the table'],
+  ] as const;
+  for (const [backend, name, why] of cases) {
+    const label = `${backend} ${name}`;
+    // Refused at construction, before the store package is loaded or any connection is made.
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: 'api_cache', backendOptions: { [name]: 'other_cache' } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${name}`, label);
+    t.is(error?.value, 'other_cache', label);
+    t.true(error?.message.includes(`"backendOptions.${name}"`), label);
+    t.true(error?.message.includes('cacheName'), label);
+    t.true(error?.message.includes(why), label);
+  }
+  const redis = t.throws(
+    () => new CacheEngine({ backend: 'redis', backendOptions: { namespace: 'other_cache' } }),
+    { instanceOf: InvalidOptionError },
+  );
+  t.is(
+    redis?.message,
+    'Invalid value for option "backendOptions.namespace": "other_cache" (expected no namespace for the redis ' +
+      'backend: reqcache sets the key namespace from cacheName, keys being <cacheName>::<key>; use cacheName ' +
+      'for the key namespace)',
+  );
+  // undefined is no option at all (a spread config with the key unset).
+  const engine = new CacheEngine({
+    backend: 'redis',
+    backendOptions: { url: REDIS_URL, namespace: undefined },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, 'redis (http_cache)');
 });
 
 test('redis: cacheName is the key namespace (<cacheName>::<key>)', async (t) => {
