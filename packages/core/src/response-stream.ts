@@ -3,7 +3,7 @@
  * when the cache answers (got builds its response from it as from Node's `IncomingMessage`).
  * @module
  */
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import { defineDescription } from './cache-fields.js';
 import { assignCacheInfo, type CacheInfo } from './contract.js';
@@ -72,15 +72,19 @@ export class ResponseStream extends Readable {
  * Puts the cache fields ({@link CacheInfo}, `cacheStatus`, `cacheDescription`) on a response: on a
  * {@link ResponseStream} through its own accessor, on any other response object (a client's own, built
  * from the network: every got miss) as data properties and an own accessor; either way the description
- * is formatted when first read (formatting it on every miss cost about 20 µs).
+ * is formatted when first read (formatting it on every miss cost about 20 µs). An `IncomingMessage`
+ * from the network also gets the `Cache-Status` header (RFC 9211) when the setting is on.
  */
 export function setCacheFields(target: object, info: CacheInfo, description: string | (() => string)): void {
-  if (target instanceof ResponseStream) target.setCacheFields(info, description);
-  else {
-    Object.assign(target, info);
-    if (typeof description === 'string') Object.assign(target, { cacheDescription: description });
-    else defineDescription(target, 'cacheDescription', description);
-  }
+  if (target instanceof ResponseStream) return target.setCacheFields(info, description);
+  Object.assign(target, info);
+  if (typeof description === 'string') Object.assign(target, { cacheDescription: description });
+  else defineDescription(target, 'cacheDescription', description);
+  const message = target as Partial<Pick<IncomingMessage, 'headers' | 'rawHeaders'>>;
+  const { cacheStatus } = info;
+  if (cacheStatus === undefined || message.headers === undefined || 'cache-status' in message.headers) return;
+  message.headers['cache-status'] = cacheStatus;
+  message.rawHeaders?.push('Cache-Status', cacheStatus);
 }
 
 /**

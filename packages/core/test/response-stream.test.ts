@@ -114,3 +114,22 @@ test('setCacheFields: a stream and any other response format their description w
   t.is((response as { cacheDescription: string }).cacheDescription, 'mine');
   t.is(formatted, 2);
 });
+
+test('setCacheFields: an IncomingMessage from the network gets Cache-Status once, in headers and rawHeaders', (t) => {
+  const info = { ...cacheInfo('miss', 0), cacheStatus: 'reqcache; fwd=miss' };
+  const message = {
+    headers: { 'content-type': 'text/plain' } as Record<string, string>,
+    rawHeaders: ['Content-Type', 'text/plain'],
+  };
+  setCacheFields(message, info, 'described');
+  t.deepEqual(message.headers, { 'content-type': 'text/plain', 'cache-status': 'reqcache; fwd=miss' });
+  t.deepEqual(message.rawHeaders, ['Content-Type', 'text/plain', 'Cache-Status', 'reqcache; fwd=miss']);
+  // A response that already has it (one built from a served response) is left as it is.
+  setCacheFields(message, info, 'described');
+  t.is(message.rawHeaders.length, 4);
+  // Without the setting, nothing is added.
+  const plain = { headers: {} as Record<string, string>, rawHeaders: [] as string[] };
+  setCacheFields(plain, cacheInfo('miss', 0), 'described');
+  t.deepEqual(plain.headers, {});
+  t.deepEqual(plain.rawHeaders, []);
+});

@@ -1,12 +1,6 @@
 /**
- * `@reqcache/got`: an HTTP response cache for got, as a hooks plugin.
- *
- * ```ts
- * import got from 'got';
- * import { gotCache } from '@reqcache/got';
- *
- * const client = got.extend(gotCache({ expireAfter: '1h' }));
- * ```
+ * `@reqcache/got`: an HTTP response cache for got, as a hooks plugin:
+ * `const client = got.extend(gotCache({ expireAfter: '1h' }))`.
  * @module @reqcache/got
  */
 import { CacheEngine, type CacheOptions } from '@reqcache/core';
@@ -19,8 +13,8 @@ export type { CachedGotResponse } from './response.js';
 /**
  * Creates the cache plugin for got: pass it to `got.extend()`.
  *
- * Hits are answered from got's request function (after every `beforeRequest` hook) without touching the
- * network; misses and revalidations go out as usual and are stored from an `afterResponse` hook. Per-request options travel in
+ * Hits are answered from got's request function (after every `beforeRequest` hook) without the network;
+ * misses and revalidations are stored from an `afterResponse` hook. Per-request options go in
  * `options.context.cache` (`expireAfter`, `onlyIfCached`, `refresh`, `forceRefresh`, `disabled`).
  *
  * @param options Cache options, the same in every reqcache adapter (`backend`, `expireAfter`, …).

@@ -1,7 +1,6 @@
 /**
- * got's side of the network: its requests as core's {@link CacheRequest}, its responses as core's
- * {@link NetworkResponse}, the request function got would use, and the requests core asks for itself
- * (a background revalidation, a re-send).
+ * got's side of the network: its requests and responses as core's types, the request function got would
+ * use, and the requests core sends itself (a background revalidation, a re-send).
  * @module
  */
 import * as http from 'node:http';
@@ -32,10 +31,7 @@ export function networkResponse(response: Response, hops: readonly RedirectHop[]
   return incomingResponse(response, () => response.rawBody ?? new Uint8Array(), at);
 }
 
-/**
- * Sends a request core needs itself (a background revalidation, a re-send without conditions) with the
- * caller's options, through got, marked (a passive `HookedRequest`) so that the plugin's hooks let it pass.
- */
+/** Sends a request core needs itself with the caller's options through got, marked for the hooks to let pass. */
 export async function sendWithGot(
   options: NormalizedOptions,
   extraHeaders: Record<string, string> | undefined,
@@ -78,11 +74,9 @@ export function requestFunctionOf(options: NormalizedOptions): RequestFunction |
 }
 
 /**
- * Translates got's normalized options into the engine's {@link CacheRequest}. By the time got calls its
- * request function, it has turned `json` and `form` into a string and a FormData into a stream in
- * `options.body`, so the key sees exactly the bytes that are sent (core's `requestBody`: a stream is
- * `UNKEYABLE`). `explain()`'s options never went through that step: their `json` / `form` are
- * serialized here as got would.
+ * got's normalized options as core's {@link CacheRequest}. got has turned `json` and `form` into a string,
+ * a FormData into a stream (`UNKEYABLE`) in `options.body` before its request function runs, so the key
+ * reads the bytes sent; `explain()`'s options skip that step, so `json` / `form` are serialized here.
  * @internal
  */
 export async function toCacheRequest(options: NormalizedOptions): Promise<CacheRequest> {

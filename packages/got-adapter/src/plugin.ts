@@ -1,10 +1,7 @@
 /**
- * The got plugin: it translates got's request and response to core's types and back, and carries out
- * what core decides for each request (a `HookedRequest`: serve, send, share, answer a connection error).
- *
- * The lookup runs in got's request function, which got calls after every `beforeRequest` hook, so the
- * key is computed from the request as it is really sent whatever order the user's hooks were added in.
- * The plugin's own `beforeRequest` hook only installs that function.
+ * The got plugin: got's request and response as core's types and back; core's `HookedRequest` decides.
+ * The lookup runs in got's request function, called after every `beforeRequest` hook, so the key is made
+ * from the request as it is sent whatever order the user's hooks were added in.
  * @module
  */
 import {
@@ -70,10 +67,9 @@ export interface GotCacheHandles extends CacheHandle {
 }
 
 /**
- * What {@link gotCache} returns: options for `got.extend()` whose only enumerable fields are `hooks` and
- * `handlers`, plus the cache's handles. `cache` is typed as an intersection with got's own `cache` option
- * so that the object type-checks as `got.extend()` input; at run time it is the {@link HttpCache} and got
- * never sees it (got's HTTP cache stays off).
+ * What {@link gotCache} returns: `got.extend()` options (`hooks`, `handlers`) plus the cache's handles,
+ * non-enumerable. `cache` is typed with got's own `cache` option so it type-checks as `got.extend()`
+ * input; it is the {@link HttpCache}, which got never sees (got's HTTP cache stays off).
  */
 export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
   readonly hooks: GotCacheHooks;
@@ -85,10 +81,7 @@ export type GotCachePlugin = Pick<ExtendOptions, 'cache'> & {
 class GotCache {
   constructor(readonly engine: CacheEngine) {}
 
-  /**
-   * A pass-through handler: it returns got's own promise untouched (so `.json()` & co. keep working) and
-   * only notes when that promise settles, which ends a leader's flight whatever happens to the request.
-   */
+  /** Returns got's promise untouched (`.json()` & co. work) and notes when it settles (ending a flight). */
   readonly handler: HandlerFunction = (options, next) => {
     const result = next(options);
     if (!options.isStream && typeof (result as { then?: unknown } | null)?.then === 'function') {
@@ -104,8 +97,7 @@ class GotCache {
     if (request !== current) current?.removeConditions(options.headers);
     (options.context as ContextRecord)[STATE] = request;
     options.request = this.requestFunction(options, request, wrappedOf(options));
-    // got drops the afterResponse hooks that follow one that retried (retryWithMergedOptions): the retried
-    // response must still reach the cache, so the plugin's hook is put back.
+    // got drops the afterResponse hooks after one that retried (retryWithMergedOptions): put it back.
     if (!options.hooks.afterResponse.includes(this.afterResponse))
       options.hooks.afterResponse.push(this.afterResponse);
   };
@@ -150,7 +142,7 @@ class GotCache {
 
   readonly beforeRedirect: BeforeRedirectHook = (updatedOptions, response) => {
     const hop = { url: response.url, status: response.statusCode };
-    stateOf(updatedOptions)?.redirected(hop, urlOf(updatedOptions));
+    stateOf(updatedOptions)?.redirected(hop, targetOf(updatedOptions).url);
   };
 
   readonly afterResponse: AfterResponseHook = async (response) => {
@@ -164,7 +156,6 @@ class GotCache {
     const answer = await request.respond(this.engine, network, resend, target, (raw) => raw.rawBody);
     if (answer.kind === 'unhandled') return response;
     if (answer.kind === 'replaced') becomeCached(response, answer.served, options, answer.fromCache);
-    if (answer.kind === 'network') setCacheStatus(response, answer.info.cacheStatus);
     setCacheFields(response, answer.info, answer.describe);
     if (answer.kind === 'served' && answer.location !== undefined) {
       const { url, redirectUrls } = answer.location;
@@ -216,19 +207,8 @@ function ownOptions(options: NormalizedOptions) {
   return normalizeRequestOptions(own, 'context.cache');
 }
 
-function urlOf(options: NormalizedOptions): string {
-  return options.url?.href ?? '';
-}
-
 function targetOf(options: NormalizedOptions): { method: string; url: string } {
-  return { method: options.method, url: urlOf(options) };
-}
-
-/** Adds `Cache-Status` (RFC 9211) to a network response, when the setting is on. */
-function setCacheStatus(response: Response, cacheStatus: string | undefined): void {
-  if (cacheStatus === undefined) return;
-  response.headers['cache-status'] = cacheStatus;
-  response.rawHeaders.push('Cache-Status', cacheStatus);
+  return { method: options.method, url: options.url?.href ?? '' };
 }
 
 function noop(): void {}
