@@ -1,6 +1,6 @@
 /**
- * Translating what axios sends and receives into what the cache sees: the config axios hands its adapter
- * (the full URL and the headers exactly as they will be sent), and the response of the original adapter.
+ * What axios sends and receives as core's types: the config axios hands its adapter (URL and headers as
+ * they will be sent), and the original adapter's response.
  * @module
  */
 import {
@@ -20,13 +20,9 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 /** An Axios without defaults: its `getUri` joins baseURL, url and params exactly as the adapters do. */
 const uriBuilder = new Axios({});
 
-/**
- * The absolute URL axios will request: `baseURL` + `url` (honouring `allowAbsoluteUrls`) + the params
- * serialized by `paramsSerializer`, built by axios itself.
- */
+/** The absolute URL axios will request (`baseURL`, `url`, `params`, `allowAbsoluteUrls`), built by axios. */
 function requestUrl(config: InternalAxiosRequestConfig): string {
-  // The common case, an absolute URL without params or baseURL, is the URL itself (as `getUri` returns it,
-  // without its cost: it merges the config with defaults first).
+  // The usual absolute URL without params or baseURL is the URL itself (without `getUri`'s merging cost).
   const { url, baseURL, params } = config;
   if (
     typeof url === 'string' &&

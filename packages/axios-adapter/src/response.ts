@@ -1,7 +1,6 @@
 /**
- * Building the response axios users get, from bytes (a stored entry, or a network body the cache read):
- * the user's `responseType` applied the way Node's adapter applies it, the cache fields attached, and
- * `validateStatus` settled the way axios settles.
+ * The response axios users get, built from bytes (a stored entry, a network body the cache read) the way
+ * Node's adapter builds it (`responseType`), with the cache fields, settled as axios settles.
  * @module
  */
 import { Buffer } from 'node:buffer';
@@ -23,10 +22,9 @@ import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequest
 import type { CachedRequest } from './types.js';
 
 /**
- * The body as the user asked for it, before axios runs `transformResponse` on it (exactly once, after the
- * adapter returns): `arraybuffer` → a Buffer (a copy, so the cache's bytes stay intact), `stream` → a
- * Readable, `blob` → a Blob, anything else (`json`, `text`, none) → a string decoded with
- * `responseEncoding` (core's `bodyText`), which axios's default `transformResponse` parses as JSON.
+ * The body as `responseType` asks, before axios's `transformResponse`: `arraybuffer` → a Buffer (a copy:
+ * the cache's bytes stay intact), `stream` → a Readable, `blob` → a Blob, else text in `responseEncoding`
+ * (which the default `transformResponse` parses as JSON).
  */
 function userData(bytes: Uint8Array, config: InternalAxiosRequestConfig, type: unknown, shared: boolean) {
   switch (config.responseType) {
@@ -47,10 +45,7 @@ interface Parts extends Pick<ServedResponse, 'status' | 'statusText' | 'body' | 
   request: unknown;
 }
 
-/**
- * The responses the caching adapter builds (hits, and network responses whose body it read): axios's
- * fields, then the cache fields, as own properties; the description is an accessor on the prototype.
- */
+/** A response the caching adapter builds: axios's fields, then the cache fields (core's `DescribedResponse`). */
 class CachedAxiosResponse extends DescribedResponse {
   data: unknown;
   status: number;
@@ -74,9 +69,8 @@ class CachedAxiosResponse extends DescribedResponse {
 }
 
 /**
- * The user's response for an outcome, with the cache fields (and `Cache-Status` when it is on):
- * `untouched`, the response the original adapter built for a request the cache did not read, as it is;
- * otherwise one built from the outcome's bytes (core's `servedResponse` for an answer from the cache).
+ * The user's response for an outcome, with the cache fields (and `Cache-Status` when it is on): `untouched`
+ * (the original adapter's response to a request the cache did not read) as it is, else built from bytes.
  */
 export function userResponse(
   engine: CacheEngine,
@@ -121,11 +115,7 @@ export function userResponse(
   return build({ ...served, headers, request });
 }
 
-/**
- * Resolves or rejects like axios's `settle`: a status the config's `validateStatus` refuses rejects with an
- * `AxiosError` (`ERR_BAD_REQUEST` for 4xx, `ERR_BAD_RESPONSE` otherwise) carrying the response; cached
- * responses included.
- */
+/** Settles like axios: a status `validateStatus` refuses throws an `AxiosError` carrying the response. */
 export function settle(response: AxiosResponse): AxiosResponse {
   const validateStatus = response.config.validateStatus;
   if (!response.status || !validateStatus || validateStatus(response.status)) return response;

@@ -1,9 +1,7 @@
 /**
- * `setupCache(instance, options)`: a request interceptor that swaps `config.adapter` for a caching adapter
- * wrapping the adapter axios would have used. The caching adapter sees the final config (after every
- * request interceptor, in either order), builds the cache request from it, and asks the engine; the
- * network is reached only through the original adapter, with the conditional headers added to a copy of
- * the config.
+ * `setupCache(instance, options)`: a request interceptor swaps `config.adapter` for a caching adapter that
+ * wraps the one axios would have used, so it sees the final config (after every request interceptor, in
+ * either order). The engine decides; the network is reached only through the original adapter.
  * @module
  */
 import {
@@ -36,12 +34,8 @@ type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
-/**
- * The config field `instance.explain(config)` sets to make the caching adapter answer with an explanation
- * instead of sending (not in axios's config type: users never set it).
- */
+/** Set by `explain(config)`: the caching adapter answers with the explanation instead of sending. */
 const EXPLAIN = '__reqcacheExplain';
-
 /** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
 
@@ -86,8 +80,7 @@ export function setupCache<I extends AxiosInstance>(
     null,
     { synchronous: true },
   );
-  // The request goes through the instance (defaults, interceptors) as it would be sent, and stops at the
-  // caching adapter, which answers with what the cache would do.
+  // Through the instance's defaults and interceptors, as it would be sent, to the caching adapter.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
     const response = await instance.request({
       ...config,
@@ -120,7 +113,6 @@ export function ejectCache(instance: AxiosInstance): boolean {
 }
 
 function isAxiosInstance(value: unknown): value is AxiosInstance {
-  // Optional chaining reads undefined from null, undefined and primitives alike.
   const candidate = value as Partial<AxiosInstance> | null | undefined;
   return (
     typeof candidate?.interceptors?.request?.use === 'function' && typeof candidate.defaults === 'object'
@@ -138,7 +130,7 @@ function cachingAdapter(engine: CacheEngine, spec: AdapterSpec): CachingAdapter 
   return adapter;
 }
 
-/** One request through the cache: the engine decides; this translates axios's config and response. */
+/** One request through the cache: axios's config to core's request, the outcome to axios's response. */
 async function handle(
   engine: CacheEngine,
   spec: AdapterSpec,
@@ -176,9 +168,8 @@ async function handle(
 }
 
 /**
- * Sends the request through the original adapter, asking for the raw bytes (`arraybuffer`, decompressed,
- * every status accepted, no transforms); the user's `responseType`, `transformResponse` and
- * `validateStatus` are applied to the result afterwards, on hits and misses alike.
+ * Sends through the original adapter for the raw bytes (`arraybuffer`, decompressed, any status, no
+ * transforms): `responseType`, `transformResponse` and `validateStatus` apply afterwards, as on hits.
  */
 async function send(
   original: AxiosAdapter,
