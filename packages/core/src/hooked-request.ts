@@ -14,6 +14,7 @@ import type { CacheEngine } from './engine.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
 import { entryLocation } from './entry-location.js';
 import { type HookPlan, type HookRequest, planHookRequest, type SettleFlight } from './hook-plan.js';
+import { redactUrl } from './redact.js';
 import { ResponseStream } from './response-stream.js';
 import { type ServedResponse, servedResponse } from './served-response.js';
 
@@ -241,7 +242,10 @@ export class HookedRequest {
   }
 }
 
-/** Where a served entry says it came from, when it was reached through redirects. */
+/**
+ * Where a served entry says it came from, when it was reached through redirects: the URLs redirected to
+ * after the requested one (an intermediate hop's alias lists only the hops after it).
+ */
 function locationOf(
   entry: CacheEntry,
   requestUrl: string,
@@ -249,5 +253,8 @@ function locationOf(
 ): ServedLocation | undefined {
   const { url, redirected } = entryLocation(entry, requestUrl, ignored);
   if (!redirected || entry.history.length === 0) return undefined;
-  return { url, redirectUrls: [...entry.history.slice(1).map((hop) => hop.url), url] };
+  const requested = redactUrl(requestUrl, ignored);
+  const at = entry.history.findIndex((hop) => hop.url === requested);
+  const after = entry.history.slice(at === -1 ? 1 : at + 1).map((hop) => hop.url);
+  return { url, redirectUrls: [...after, url] };
 }

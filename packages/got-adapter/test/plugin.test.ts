@@ -433,6 +433,12 @@ test('redirects: stored under the original key, the final URL aliased; hits keep
   t.true(alias.fromCache);
   t.deepEqual(alias.redirectUrls, []);
   t.is(server.hits('/get'), 1);
+  // Through the intermediate hop's alias: only the URLs it redirected to, as got reports them.
+  const middle = asCached(await client(url('/redirect/1')));
+  t.true(middle.fromCache);
+  t.is(middle.url, url('/get'));
+  t.deepEqual(middle.redirectUrls.map(String), [url('/get')]);
+  t.is(server.hits('/redirect/1'), 1);
   const entries = [];
   for await (const entry of plugin.cache.values()) entries.push(entry);
   const [entry] = entries;
