@@ -4,7 +4,6 @@
  * decide.
  * @module
  */
-
 import { UNKEYABLE } from './body-bytes.js';
 import type { CacheDirectives } from './cache-control.js';
 import type { CacheRequest, RequestContext } from './contract.js';
