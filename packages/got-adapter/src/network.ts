@@ -76,15 +76,19 @@ export function requestFunctionOf(options: NormalizedOptions): RequestFunction |
 /**
  * got's normalized options as core's {@link CacheRequest}. got has turned `json` and `form` into a string,
  * a FormData into a stream (`UNKEYABLE`) in `options.body` before its request function runs, so the key
- * reads the bytes sent; `explain()`'s options skip that step, so `json` / `form` are serialized here.
+ * reads the bytes sent; `explain()`'s options skip that step, so it is done here as got does it.
  * @internal
  */
 export async function toCacheRequest(options: NormalizedOptions): Promise<CacheRequest> {
-  const body: unknown = options.body ?? serializedJsonOrForm(options);
+  const headers = toRequestHeaders(options.headers);
+  let body: unknown = options.body;
+  if (body === undefined && (options.json !== undefined || options.form !== undefined)) {
+    body = finalizeJsonOrForm(options, headers);
+  }
   return {
     method: options.method,
     url: options.url?.href ?? '',
-    headers: toRequestHeaders(options.headers),
+    headers,
     // (No await for the usual bodiless request.)
     body: body === undefined ? undefined : await requestBody(body),
     // They bound how long the request waits for another process's answer (coalesce: 'store').
@@ -93,9 +97,10 @@ export async function toCacheRequest(options: NormalizedOptions): Promise<CacheR
   };
 }
 
-/** `json` / `form` as got serializes them before its request function runs. */
-function serializedJsonOrForm(options: NormalizedOptions): string | undefined {
-  if (options.json !== undefined) return options.stringifyJson(options.json);
-  if (options.form === undefined) return undefined;
+/** `json` / `form` serialized, and the Content-Type they imply when none is set, as got's `_finalizeBody`. */
+function finalizeJsonOrForm(options: NormalizedOptions, headers: Record<string, string>): string {
+  const json = options.json !== undefined;
+  headers['content-type'] ??= json ? 'application/json' : 'application/x-www-form-urlencoded';
+  if (json) return options.stringifyJson(options.json);
   return new URLSearchParams(options.form as Record<string, string>).toString();
 }

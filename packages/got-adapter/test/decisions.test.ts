@@ -207,3 +207,14 @@ test('plugin.explain: fresh, then stale, without the network', async (t) => {
   t.true(error instanceof InvalidOptionError, String(error));
   t.regex(String(error), /url/);
 });
+
+test('plugin.explain: a json or form body gets the key its request got (Content-Type as got sets it)', async (t) => {
+  const { client, plugin, server, url } = await setup(t, { allowableMethods: ['GET', 'POST'] });
+  const bodies = [{ json: { b: 2, a: 1 } }, { form: { b: '2', a: '1' } }];
+  for (const body of bodies) {
+    const sent = asCached(await client.post(url('/post'), body));
+    const explained = await plugin.explain(url('/post'), { method: 'POST', ...body });
+    t.like(explained, { action: 'serve', reason: 'fresh', key: sent.cacheKey }, JSON.stringify(body));
+  }
+  t.is(server.hits('/post'), 2);
+});
