@@ -246,8 +246,8 @@ export interface Explanation {
 
 /**
  * Events a cache emits. The decision events (`hit`, `miss`, `stale`, `revalidated`, `stored`,
- * `notStored`) come one per decision, each with the cache key and the request's URL (as the caller gave
- * it; debug lines redact `ignoredParameters`). Requests the cache does not handle (disabled, other
+ * `notStored`) come one per decision, each with the cache key and the request's URL (`ignoredParameters`
+ * redacted, as stored and as debug lines show it). Requests the cache does not handle (disabled, other
  * methods, `DO_NOT_CACHE`) emit none.
  */
 export interface CacheEvents {

@@ -138,9 +138,9 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
     this.#reporter.reset();
   }
 
-  /** Counts and debug-logs every decision event before handing it to the listeners. */
+  /** Counts and debug-logs every decision event, then hands it to the listeners with its URL redacted. */
   override emit<K extends keyof CacheEvents>(event: K, ...args: CacheEvents[K]): boolean {
-    this.#reporter.event(event, args[0], this.settings.parsed.ignoredParameters);
+    args[0] = this.#reporter.event(event, args[0], this.settings.parsed.ignoredParameters);
     return super.emit(event, ...(args as K extends keyof CacheEvents ? CacheEvents[K] : never));
   }
 

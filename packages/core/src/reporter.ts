@@ -71,17 +71,22 @@ export class Reporter {
     return false;
   }
 
-  /** Counts a decision event and writes its debug line (URLs redacted). */
-  event(event: keyof CacheEvents, payload: unknown, ignoredParameters: readonly string[]): void {
+  /**
+   * Counts a decision event and writes its debug line; returns the payload listeners get: its `url` with
+   * `ignoredParameters` redacted, as it is stored (a copy only when something was redacted).
+   */
+  event<P>(event: keyof CacheEvents, payload: P, ignoredParameters: readonly string[]): P {
+    const redacted = withRedactedUrl(payload, ignoredParameters);
     const counter = COUNTERS[event];
-    if (counter === undefined) return;
+    if (counter === undefined) return redacted;
     this.#counts[counter]++;
-    if (this.debug === undefined) return;
-    const { key, url, reason, expires } = payload as DecisionPayload;
+    if (this.debug === undefined) return redacted;
+    const { key, url, reason, expires } = redacted as DecisionPayload;
     let extra = '';
     if (reason !== undefined) extra = ` (${reason})`;
     else if (expires !== undefined) extra = ` expires=${expires?.toISOString() ?? 'never'}`;
-    this.debug('%s %s %s%s', event, key.slice(0, 12), redactUrl(url, ignoredParameters), extra);
+    this.debug('%s %s %s%s', event, key.slice(0, 12), url, extra);
+    return redacted;
   }
 
   /** Counts a step of coalescing through the store (see `lease.ts`). */
@@ -104,4 +109,12 @@ export class Reporter {
   reset(): void {
     Object.assign(this.#counts, COUNTS_ZERO);
   }
+}
+
+/** `payload` with its `url` (if any) redacted; `payload` itself when nothing needed redacting. */
+function withRedactedUrl<P>(payload: P, ignoredParameters: readonly string[]): P {
+  const url = (payload as { url?: unknown } | undefined)?.url;
+  if (typeof url !== 'string') return payload;
+  const redacted = redactUrl(url, ignoredParameters);
+  return redacted === url ? payload : { ...payload, url: redacted };
 }

@@ -47,6 +47,27 @@ test('miss → stored → hit, each with the key and the URL', async (t) => {
   });
 });
 
+test('event URLs have ignoredParameters redacted, as stored (the request itself keeps them)', async (t) => {
+  const server = await createTestServer(t);
+  const { engine } = createEngine(t);
+  const events = record(engine);
+  engine.on('notStored', (payload) => events.push(['notStored', { ...payload }]));
+  const url = `${server.url}/get?q=1&api_key=secret-1`;
+  const first = await send(engine, url);
+  await send(engine, url);
+  await send(engine, `${server.url}/status/404?api_key=secret-2`);
+  const key = first.outcome.info.cacheKey;
+  const redacted = `${server.url}/get?q=1&api_key=REDACTED`;
+  t.deepEqual(events.slice(0, 3), [
+    ['miss', { key, url: redacted, reason: 'miss' }],
+    ['stored', { key, url: redacted, expires: null }],
+    ['hit', { key, url: redacted }],
+  ]);
+  t.is(events.at(-1)?.[1]['url'], `${server.url}/status/404?api_key=REDACTED`);
+  t.false(JSON.stringify(events).includes('secret'));
+  t.true(server.lastRequest('/get')?.path.includes('api_key=secret-1'));
+});
+
 test('an expired response with a validator: revalidated (304), and a miss when the content changed', async (t) => {
   const server = await createTestServer(t);
   let version = 1;
