@@ -141,8 +141,15 @@ export type Send<R> = (
   bypass: boolean,
 ) => Promise<NetworkResponse<R>>;
 
-/** Request options after validation, plus `revalidate` (Fetch's `no-cache` mode: validate any stored response). @internal */
-export type LookupOptions = ParsedRequestOptions & { revalidate?: boolean | undefined };
+/**
+ * Request options after validation, plus `revalidate` (Fetch's `no-cache` mode: validate any stored
+ * response) and `retryOf` (a client's retry of a request that went to the network for that reason: the
+ * store is not read, as with `forceRefresh`, and the retry reports the first attempt's reason). @internal
+ */
+export type LookupOptions = ParsedRequestOptions & {
+  revalidate?: boolean | undefined;
+  retryOf?: ForwardReason | undefined;
+};
 
 /** Whether per-request options were already parsed into {@link LookupOptions}. @internal */
 export function isLookupOptions(value: unknown): value is LookupOptions {

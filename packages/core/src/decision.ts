@@ -73,7 +73,9 @@ export function skipsRead(
 ): boolean {
   if (ctx.onlyIfCached) return false;
   return (
-    ctx.options.forceRefresh || (ctx.requestDirectives.noCache !== undefined && !ctx.settings.cacheControl)
+    ctx.options.forceRefresh ||
+    ctx.options.retryOf !== undefined ||
+    (ctx.requestDirectives.noCache !== undefined && !ctx.settings.cacheControl)
   );
 }
 

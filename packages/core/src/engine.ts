@@ -181,7 +181,8 @@ export class CacheEngine extends EventEmitter<CacheEvents> {
       return bypassLookup(ctx, bypass);
     }
     ctx.key = this.createKey(ctx.request);
-    if (skipsRead(ctx)) return toLookup(ctx, { state: 'miss', reason: 'force-refresh' }, undefined);
+    if (skipsRead(ctx))
+      return toLookup(ctx, { state: 'miss', reason: options.retryOf ?? 'force-refresh' }, undefined);
     let { stored, missing } = await readVariant(this.cache, (req, names) => this.createKey(req, names), ctx);
     if (
       stored !== undefined &&

@@ -8,6 +8,7 @@
 import type { CacheRequest, ForwardLookup, Lookup, LookupOptions, Outcome, Send } from './contract.js';
 import { decideOnNetworkError } from './decision.js';
 import type { CacheEngine } from './engine.js';
+import type { ForwardReason } from './reason.js';
 
 /** Ends the flight identical requests wait on: with the leader's outcome, or undefined (they send their own). */
 export type SettleFlight = (outcome: Outcome<unknown> | undefined) => void;
@@ -17,8 +18,11 @@ export interface HookRequest<R> {
   /** The request as it is really sent (its body `UNKEYABLE` when reading it would consume it). */
   request: CacheRequest;
   options: LookupOptions;
-  /** A retry by the client: it asks the origin again (`forceRefresh`), as the client's retry means to. */
-  retry: boolean;
+  /**
+   * A retry by the client, with the reason its first attempt went to the network: it asks the origin
+   * again (the store is not read, as with `forceRefresh`), as the client's retry means to.
+   */
+  retryOf: ForwardReason | undefined;
   /** A streamed request: a 304 would reach the caller, and a miss is stored from a copy of its body. */
   stream: boolean;
   /** The adapter can keep a copy of the streamed body (see `teeBody`); otherwise a stream miss is only sent. */
@@ -67,12 +71,13 @@ export type HookEngine = Pick<
  * `onlyIfCached`'s 504), share an identical request's answer (joining its flight, or another process's
  * stored answer under `coalesce: 'store'`), or send it, leading the flight identical requests wait on.
  * @example
- * const plan = await planHookRequest(engine, { request, options, retry: false, stream: false,
+ * const plan = await planHookRequest(engine, { request, options, retryOf: undefined, stream: false,
  *   teeable: false, leading: undefined, ended, send });
  */
 export async function planHookRequest<R>(engine: HookEngine, input: HookRequest<R>): Promise<HookPlan<R>> {
   const { request, stream, leading } = input;
-  const options = input.retry ? forceRefresh(input.options) : input.options;
+  const { retryOf } = input;
+  const options = retryOf === undefined ? input.options : Object.freeze({ ...input.options, retryOf });
   let lookup = await engine.lookup(request, options);
   // A streamed 304 would reach the caller (RFC 9111 §4.3.4 needs the stored body): fetch in full, unconditionally.
   if (lookup.state === 'revalidate' && stream) lookup = await engine.lookup(request, forceRefresh(options));

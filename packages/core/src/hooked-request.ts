@@ -14,6 +14,7 @@ import type { CacheEngine } from './engine.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
 import { entryLocation } from './entry-location.js';
 import { type HookPlan, type HookRequest, planHookRequest, type SettleFlight } from './hook-plan.js';
+import type { ForwardReason } from './reason.js';
 import { redactUrl } from './redact.js';
 import { ResponseStream } from './response-stream.js';
 import { type ServedResponse, servedResponse } from './served-response.js';
@@ -73,12 +74,12 @@ export class HookedRequest {
   #redirectTo: string | undefined;
 
   /**
-   * `retry`: a retry by the client, which asks the origin again (`forceRefresh`). `passive`: a request
-   * core sent itself through the client (its `Send`: a background revalidation, a re-send), which the
-   * adapter's hooks let pass; only its redirects are recorded.
+   * `retryOf`: a retry by the client, which asks the origin again (the store is not read), with the reason
+   * its first attempt went there. `passive`: a request core sent itself through the client (its `Send`: a
+   * background revalidation, a re-send), which the adapter's hooks let pass; only its redirects are recorded.
    */
   constructor(
-    readonly retry = false,
+    readonly retryOf: ForwardReason | undefined = undefined,
     settle?: SettleFlight,
     readonly passive = false,
   ) {
@@ -91,7 +92,9 @@ export class HookedRequest {
    */
   static next(current: HookedRequest | undefined, retry: boolean): HookedRequest {
     if (current !== undefined && (current.passive || current.#redirectTo !== undefined)) return current;
-    return new HookedRequest(retry, current?.settle);
+    const first = current?.lookup;
+    const reason = first?.state === 'miss' || first?.state === 'revalidate' ? first.reason : 'miss';
+    return new HookedRequest(retry ? (current?.retryOf ?? reason) : undefined, current?.settle);
   }
 
   /** The client follows a redirect to `to`: that send is a hop of this request, not a new lookup. */
@@ -110,9 +113,9 @@ export class HookedRequest {
   /** Looks the request up and plans it ({@link planHookRequest}), as a retry when it is one. */
   async plan<R>(
     engine: Parameters<typeof planHookRequest>[0],
-    input: Omit<HookRequest<R>, 'retry' | 'leading'>,
+    input: Omit<HookRequest<R>, 'retryOf' | 'leading'>,
   ): Promise<HookPlan<R>> {
-    const plan = await planHookRequest(engine, { ...input, retry: this.retry, leading: this.settle });
+    const plan = await planHookRequest(engine, { ...input, retryOf: this.retryOf, leading: this.settle });
     this.lookup = plan.lookup;
     // A stream's flight ends with its body, not with the request.
     if (plan.action !== 'tee') this.settle = plan.settle;
@@ -146,7 +149,7 @@ export class HookedRequest {
    */
   async run<R>(
     engine: Parameters<typeof planHookRequest>[0] & Parameters<typeof sendTeed>[0],
-    input: Omit<HookRequest<R>, 'retry' | 'leading'>,
+    input: Omit<HookRequest<R>, 'retryOf' | 'leading'>,
     sending: HookSending<R>,
   ): Promise<unknown> {
     const plan = await this.plan(engine, input);

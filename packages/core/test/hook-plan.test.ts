@@ -24,7 +24,7 @@ function input(own: RequestCacheOptions, overrides: Partial<HookRequest<string>>
   return {
     request: cacheRequest(URL),
     options: normalizeRequestOptions(own),
-    retry: false,
+    retryOf: undefined,
     stream: false,
     teeable: true,
     leading: undefined,
@@ -65,10 +65,10 @@ const ROWS: Row[] = [
     expected: { action: 'serve', state: 'fresh', reason: 'fresh' },
   },
   {
-    name: "a client's retry asks the origin again (forceRefresh), fresh or not",
+    name: "a client's retry asks the origin again (the store is not read), fresh or not, for its first attempt's reason",
     stored: { 'cache-control': 'max-age=60' },
-    overrides: { retry: true },
-    expected: { action: 'send', state: 'miss', reason: 'force-refresh', leads: true },
+    overrides: { retryOf: 'expired' },
+    expected: { action: 'send', state: 'miss', reason: 'expired', leads: true },
   },
   {
     name: 'stale with a validator (§4.3.1): sent with its condition; a connection error is the caller’s',
@@ -181,7 +181,7 @@ test('planHookRequest: a retry keeps leading its flight and joins none', async (
   const { engine } = createEngine(t);
   const first = await planHookRequest(engine, input({}, {}));
   if (first.action !== 'send') return t.fail();
-  const retry = await planHookRequest(engine, input({}, { retry: true, leading: first.settle }));
+  const retry = await planHookRequest(engine, input({}, { retryOf: 'miss', leading: first.settle }));
   t.is(retry.action, 'send');
   t.is(retry.settle, first.settle);
   first.settle?.(undefined);

@@ -37,11 +37,11 @@ function planInput(send = async () => response(200, {})) {
 
 test('HookedRequest.next: a new request, a retry keeping the flight it leads, or the same request along a redirect', (t) => {
   const first = HookedRequest.next(undefined, false);
-  t.false(first.retry);
+  t.is(first.retryOf, undefined);
   first.settle = noop;
   const retry = HookedRequest.next(first, true);
   t.not(retry, first);
-  t.true(retry.retry);
+  t.is(retry.retryOf, 'miss', 'the first attempt was not looked up: a plain miss');
   t.is(retry.settle, noop);
   retry.redirected({ url: URL, status: 301 }, 'https://example.com/moved');
   t.is(HookedRequest.next(retry, false), retry);
@@ -49,7 +49,7 @@ test('HookedRequest.next: a new request, a retry keeping the flight it leads, or
   t.true(retry.takeHop());
   t.false(retry.takeHop());
   t.not(HookedRequest.next(retry, false), retry);
-  const passive = new HookedRequest(false, undefined, true);
+  const passive = new HookedRequest(undefined, undefined, true);
   t.is(HookedRequest.next(passive, true), passive);
 });
 

@@ -39,7 +39,7 @@ export async function sendWithGot(
   const inner = new Options(undefined, undefined, options as unknown as Options);
   // Not through the plugin's request function (that is the caller's lookup): the one it wraps.
   inner.request = wrappedOf(options);
-  const state = new HookedRequest(false, undefined, true);
+  const state = new HookedRequest(undefined, undefined, true);
   inner.context = { ...(options.context as Record<string | symbol, unknown>), [STATE]: state };
   inner.isStream = false;
   inner.resolveBodyOnly = false;

@@ -317,6 +317,8 @@ test('got retry: a 503 then a 200 gives the 200, stored once; user hooks run onc
   t.is(response.body, 'ok');
   t.is(response.retryCount, 1);
   t.false(response.fromCache);
+  // The retry went to the origin for the first attempt's reason, as with axios or fetch retrying.
+  t.is(response.reason, 'miss');
   t.is(server.hits('/unstable'), 2);
   t.is(stored, 1);
   t.deepEqual(sent, [0, 1]);
