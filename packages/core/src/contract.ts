@@ -238,8 +238,9 @@ export interface Explanation {
   /**
    * - `serve`: answered from the cache without the network;
    * - `serve-stale`: answered from the cache at once, refreshed in the background;
-   * - `revalidate`: a conditional (or, without a validator, plain) request to the origin first;
-   * - `fetch`: a request to the origin, its response offered to the cache;
+   * - `revalidate`: a conditional request to the origin first (the stored response has a validator);
+   * - `fetch`: a request to the origin, its response offered to the cache (also for a stored response
+   *   that must be revalidated but has no validator: the `reason` says why, e.g. `expired`);
    * - `bypass`: sent untouched, nothing read or stored;
    * - `not-cached`: a synthetic 504 (onlyIfCached).
    */

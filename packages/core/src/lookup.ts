@@ -105,7 +105,10 @@ export function explainLookup(lookup: Lookup): Explanation {
     'not-cached': 'not-cached',
   } as const;
   const key = lookup.ctx === undefined || lookup.ctx.key === '' ? undefined : lookup.ctx.key;
-  const explanation: Explanation = { action: actions[lookup.state], reason: lookup.reason, key };
+  // A stored response without a validator is not revalidated: it is fetched again, unconditionally.
+  const unconditional = lookup.state === 'revalidate' && Object.keys(lookup.headers).length === 0;
+  const action = unconditional ? 'fetch' : actions[lookup.state];
+  const explanation: Explanation = { action, reason: lookup.reason, key };
   if ('entry' in lookup) {
     const { entry } = lookup;
     explanation.stored = {

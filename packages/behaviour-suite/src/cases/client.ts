@@ -59,6 +59,8 @@ export function registerClientCases({ test, title, setup }: SuiteContext): void 
     const stale = await client.explain(`${server.url}/etag/e1`);
     t.like(stale, { action: 'revalidate', reason: 'expired' });
     t.true(stale.stored?.isExpired);
+    // Expired without a validator (no ETag, no Last-Modified): fetched again, unconditionally.
+    t.like(await client.explain(`${server.url}/get`), { action: 'fetch', reason: 'expired' });
     client.settings.disabled = true;
     t.like(await client.explain(`${server.url}/get`), {
       action: 'bypass',
