@@ -7,6 +7,7 @@ import {
   CacheEngine,
   type CacheInfo,
   type CacheOptions,
+  entryLocation,
   getHeader,
   headerPairs,
   type NetworkResponse,
@@ -98,20 +99,32 @@ async function sendCached(engine: CacheEngine, request: SuiteRequest): Promise<S
   const outcome = await engine.request({ method, url: request.url, headers, body }, request.cache, (extra) =>
     send(method, request.url, { ...headers, ...extra }, body),
   );
-  const respond = (status: number, h: ResponseHeaders, bytes: Uint8Array, info: CacheInfo): SuiteResponse => {
+  const { ignoredParameters } = engine.settings.parsed;
+  const respond = (
+    status: number,
+    h: ResponseHeaders,
+    bytes: Uint8Array,
+    info: CacheInfo,
+    url = request.url,
+  ): SuiteResponse => {
     const flat: Record<string, string> = {};
     for (const [name, value] of headerPairs(h)) flat[name] = name in flat ? `${flat[name]}, ${value}` : value;
     if (info.cacheStatus !== undefined) flat['cache-status'] = info.cacheStatus;
     const text = () => new TextDecoder().decode(bytes);
     const description = engine.describe(info, { method, url: request.url }, status, bytes.byteLength);
-    return { status, headers: flat, body: bytes, text, json: () => JSON.parse(text()), ...info, description };
+    const json = () => JSON.parse(text());
+    return { status, url, headers: flat, body: bytes, text, json, ...info, description };
   };
   switch (outcome.source) {
-    case 'cache':
-      return respond(outcome.entry.status, outcome.entry.headers, outcome.entry.body, outcome.info);
+    case 'cache': {
+      const { entry, info } = outcome;
+      const { url } = entryLocation(entry, request.url, ignoredParameters);
+      return respond(entry.status, entry.headers, entry.body, info, url);
+    }
     case 'network': {
       const bytes = outcome.body ?? (await outcome.response.readBody());
-      return respond(outcome.response.status, outcome.response.headers, bytes, outcome.info);
+      const { status, headers, url } = outcome.response;
+      return respond(status, headers, bytes, outcome.info, url);
     }
     case 'not-cached':
       return respond(504, {}, new Uint8Array(), outcome.info);

@@ -27,6 +27,8 @@ export interface SuiteRequest {
 /** A response as the suite reads it, whatever the client. */
 export interface SuiteResponse {
   status: number;
+  /** The URL the client reports for the response (after redirects: fetch's and got's `url`, axios's `request.res.responseUrl`). */
+  url: string;
   /** Lower-case names. */
   headers: Record<string, string>;
   body: Uint8Array;

@@ -12,7 +12,7 @@ import { driveClientRequest } from './client-request.js';
 import type { CacheInfo, Lookup, NetworkResponse, Outcome } from './contract.js';
 import type { CacheEngine } from './engine.js';
 import type { CacheEntry, RedirectHop } from './entry.js';
-import { entryLocation } from './entry-location.js';
+import { entryLocation, restoreParameters } from './entry-location.js';
 import { type HookPlan, type HookRequest, planHookRequest, type SettleFlight } from './hook-plan.js';
 import type { ForwardReason } from './reason.js';
 import { redactUrl } from './redact.js';
@@ -258,6 +258,8 @@ function locationOf(
   if (!redirected || entry.history.length === 0) return undefined;
   const requested = redactUrl(requestUrl, ignored);
   const at = entry.history.findIndex((hop) => hop.url === requested);
-  const after = entry.history.slice(at === -1 ? 1 : at + 1).map((hop) => hop.url);
+  const after = entry.history
+    .slice(at === -1 ? 1 : at + 1)
+    .map((hop) => restoreParameters(hop.url, requestUrl, ignored));
   return { url, redirectUrls: [...after, url] };
 }

@@ -32,6 +32,7 @@ export function createGotSuiteClient(options: CacheOptions): SuiteClient {
       const body = new Uint8Array(response.rawBody);
       return {
         status: response.statusCode,
+        url: response.url,
         headers,
         body,
         text: () => new TextDecoder().decode(body),

@@ -53,8 +53,10 @@ export function createAxiosSuiteClient(
       if (isExpired === undefined || revalidated === undefined || cacheDescription === undefined) {
         throw new Error('the response has no cache fields');
       }
+      const { res } = (response.request ?? {}) as { res?: { responseUrl?: string } };
       return {
         status: response.status,
+        url: res?.responseUrl ?? request.url,
         headers,
         body,
         text: () => Buffer.from(body).toString('utf8'),

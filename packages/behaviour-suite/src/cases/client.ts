@@ -148,6 +148,26 @@ export function registerClientCases({ test, title, setup }: SuiteContext): void 
     },
   );
 
+  test(
+    title('redirects: a hit reports the final URL, with the key the request carried along, never REDACTED'),
+    async (t) => {
+      const { server, send, url } = await setup(t);
+      const target = encodeURIComponent(url('/get?api_key=secret-1&x=1'));
+      const path = `/redirect-to?url=${target}&api_key=secret-1`;
+      const miss = await send(path);
+      t.false(miss.fromCache);
+      t.is(miss.url, url('/get?api_key=secret-1&x=1'));
+      const hit = await send(path);
+      t.true(hit.fromCache);
+      t.is(hit.url, miss.url, 'the URL as the uncached client reported it');
+      // Another key matches the same entry (ignoredParameters): its own key is reported.
+      const other = await send(`/redirect-to?url=${target}&api_key=secret-2`);
+      t.true(other.fromCache);
+      t.is(other.url, url('/get?api_key=secret-2&x=1'));
+      t.is(server.hits('/redirect-to'), 1);
+    },
+  );
+
   test(title('binary bodies are byte-exact'), async (t) => {
     const { server, client, send } = await setup(t);
     const expected = bytes(pseudoRandomBytes(5000, 42));

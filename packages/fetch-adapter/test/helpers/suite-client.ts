@@ -29,6 +29,7 @@ export async function suiteResponse(response: CachedFetchResponse): Promise<Suit
   });
   return {
     status: response.status,
+    url: response.url,
     headers,
     body,
     text: () => new TextDecoder().decode(body),
