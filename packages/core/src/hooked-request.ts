@@ -228,6 +228,9 @@ export class HookedRequest {
     const outcome = await engine.handleResponse(this.lookup, response, resend);
     if (outcome.source === 'not-cached') return { kind: 'unhandled' };
     const { info } = outcome;
+    // Described as the request asked for it (the client's options hold the last redirect's URL), as hits are.
+    const asked = this.lookup.state === 'bypass' ? this.lookup.request : this.lookup.ctx.request;
+    target = { method: target.method, url: asked.url };
     if (outcome.source === 'cache') {
       this.settle?.(outcome);
       const served = servedResponse(outcome);

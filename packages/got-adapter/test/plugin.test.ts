@@ -425,9 +425,12 @@ test('redirects: stored under the original key, the final URL aliased; hits keep
   const { client, server, url, plugin } = await setup(t);
   const miss = asCached(await client(url('/redirect/2')));
   t.is(miss.url, url('/get'));
+  // Described as asked for, on the miss as on the hit.
+  t.true(miss.cacheDescription.startsWith(`request: GET ${url('/redirect/2')},`), miss.cacheDescription);
   t.is(server.hits('/redirect/2') + server.hits('/redirect/1') + server.hits('/get'), 3);
   const hit = asCached(await client(url('/redirect/2')));
   t.true(hit.fromCache);
+  t.true(hit.cacheDescription.startsWith(`request: GET ${url('/redirect/2')},`), hit.cacheDescription);
   t.is(hit.url, url('/get'));
   t.deepEqual(hit.redirectUrls.map(String), [url('/redirect/1'), url('/get')]);
   t.is(hit.body, miss.body);
