@@ -6,7 +6,7 @@ import {
   type RedirectHop,
   type ResponseHeaders,
 } from '@reqcache/core';
-import { compileUrlPatterns, contentTypeOf, matchUrlPattern } from '@reqcache/core/internal';
+import { compileUrlPatterns, contentTypeOf, matchUrlPattern, redactUrl } from '@reqcache/core/internal';
 import { CliError, EXIT, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { decodeUtf8, isTextBody } from './render.js';
@@ -164,7 +164,7 @@ export async function showResponse(
   const found = await resolveTarget(engine, target, method);
   const item = await engine.cache.responses.get(found.key);
   if (item === undefined) {
-    if (!(await engine.cache.responses.has(found.key))) throw notFound(target, method);
+    if (!(await engine.cache.responses.has(found.key))) throw notFound(shownTarget(engine, target), method);
     throw new CliError(
       'ERR_UNDECODABLE',
       `The entry under the key ${found.key} could not be decoded (written with another --serializer? reqcache delete --invalid removes it)`,
@@ -216,8 +216,17 @@ interface Resolved {
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/**
+ * A target as messages print it: a URL's secrets (passwords, values of `ignoredParameters`) `REDACTED`,
+ * exactly as the cache stores them. Anything else comes back unchanged.
+ */
+function shownTarget(engine: CacheEngine, target: string): string {
+  return redactUrl(target, engine.settings.parsed.ignoredParameters);
+}
+
 async function resolveTarget(engine: CacheEngine, target: string, method: string): Promise<Resolved> {
   const cache = engine.cache;
+  const shown = shownTarget(engine, target);
   if (URL_LIKE.test(target)) {
     const key = engine.createKey({ method, url: target, headers: {} });
     const direct = await resolveKey(engine, key, 'url');
@@ -234,14 +243,14 @@ async function resolveTarget(engine: CacheEngine, target: string, method: string
       }
     }
     if (matches.length === 1) return { key: matches[0]!, matchedBy: 'url' };
-    if (matches.length > 1) throw ambiguous(`${method} ${target}`, matches);
-    throw notFound(target, method);
+    if (matches.length > 1) throw ambiguous(`${method} ${shown}`, matches);
+    throw notFound(shown, method);
   }
   const exact = await resolveKey(engine, target, 'key');
   if (exact !== undefined) return exact;
   if (target.length < MIN_PREFIX_LENGTH) {
     throw usageError(
-      `"${target}" is not a stored key; a key prefix needs at least ${MIN_PREFIX_LENGTH} characters, and a URL its scheme (https://…)`,
+      `"${shown}" is not a stored key; a key prefix needs at least ${MIN_PREFIX_LENGTH} characters, and a URL its scheme (https://…)`,
       'ERR_PREFIX_TOO_SHORT',
     );
   }
@@ -252,8 +261,8 @@ async function resolveTarget(engine: CacheEngine, target: string, method: string
     const resolved = await resolveKey(engine, matches[0]!, 'prefix');
     if (resolved !== undefined) return resolved;
   }
-  if (matches.length > 1) throw ambiguous(`key prefix ${target}`, matches);
-  throw new CliError('ERR_NOT_FOUND', `No stored response has a key starting with ${target}`, {
+  if (matches.length > 1) throw ambiguous(`key prefix ${shown}`, matches);
+  throw new CliError('ERR_NOT_FOUND', `No stored response has a key starting with ${shown}`, {
     exitCode: EXIT.failure,
   });
 }
@@ -272,12 +281,13 @@ async function resolveKey(
   return undefined;
 }
 
-function notFound(target: string, method: string): CliError {
+/** `shown`: the target as {@link shownTarget} prints it. */
+function notFound(shown: string, method: string): CliError {
   return new CliError(
     'ERR_NOT_FOUND',
-    URL_LIKE.test(target)
-      ? `No response stored for ${method} ${target}`
-      : `No response stored under the key ${target}`,
+    URL_LIKE.test(shown)
+      ? `No response stored for ${method} ${shown}`
+      : `No response stored under the key ${shown}`,
     { exitCode: EXIT.failure },
   );
 }

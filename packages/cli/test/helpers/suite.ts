@@ -253,6 +253,64 @@ export function registerCliSuite(test: TestFn, makeStore: (t: Teardown) => Store
     },
   );
 
+  test.serial(
+    'show prints a URL it was given with its secrets REDACTED, as the cache stores it',
+    async (t) => {
+      const { store, url } = await populate(t, makeStore(t));
+      const noSecret = (run: { stdout: string; stderr: string }) => {
+        t.notRegex(run.stdout, /TOPSECRET|hunter2/);
+        t.notRegex(run.stderr, /TOPSECRET|hunter2/);
+      };
+      const unknown = await runCli(['show', url('/none?api_key=TOPSECRET&q=1'), ...store.args]);
+      t.is(unknown.code, 1);
+      t.is(unknown.stderr, `reqcache: No response stored for GET ${url('/none?api_key=REDACTED&q=1')}\n`);
+      noSecret(unknown);
+      const json = await runJson(['show', url('/none?ACCESS_TOKEN=TOPSECRET'), ...store.args]);
+      t.like(json.json, {
+        error: {
+          code: 'ERR_NOT_FOUND',
+          message: `No response stored for GET ${url('/none?ACCESS_TOKEN=REDACTED')}`,
+        },
+      });
+      noSecret(json.run);
+      const password = await runCli(['show', url('/none').replace('://', '://user:hunter2@'), ...store.args]);
+      t.regex(password.stderr, /No response stored for GET http:\/\/user:REDACTED@127\.0\.0\.1:\d+\/none\n$/);
+      noSecret(password);
+
+      // Without a scheme the argument is taken for a key prefix: the message names it redacted too.
+      const prefix = await runCli(['show', '127.0.0.1/none?apikey=TOPSECRET', ...store.args]);
+      t.is(prefix.code, 1);
+      t.is(
+        prefix.stderr,
+        'reqcache: No stored response has a key starting with 127.0.0.1/none?apikey=REDACTED\n',
+      );
+      noSecret(prefix);
+
+      // A URL stored once per credential is ambiguous: the message names the URL redacted.
+      const cachedFetch = withCache(fetch, store.options);
+      try {
+        for (const token of ['alice', 'bob']) {
+          await (
+            await cachedFetch(url('/uuid?api_key=TOPSECRET'), {
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).arrayBuffer();
+        }
+      } finally {
+        await cachedFetch.cache.close();
+      }
+      const ambiguous = await runCli(['show', url('/uuid?api_key=TOPSECRET'), ...store.args]);
+      t.is(ambiguous.code, 1);
+      t.regex(
+        ambiguous.stderr,
+        new RegExp(
+          `^reqcache: The GET ${escapeRegExp(url('/uuid?api_key=REDACTED'))} matches 2 stored responses`,
+        ),
+      );
+      noSecret(ambiguous);
+    },
+  );
+
   test.serial('stats: entries, bytes, expired, redirects; hit ratio not recorded', async (t) => {
     const { store, total, fresh, expired } = await populate(t, makeStore(t));
     const { json: list } = await runJson<ListResult>(['list', ...store.args]);
