@@ -228,19 +228,13 @@ async function resolveTarget(engine: CacheEngine, target: string, method: string
   const cache = engine.cache;
   const shown = shownTarget(engine, target);
   if (URL_LIKE.test(target)) {
-    const key = engine.createKey({ method, url: target, headers: {} });
-    const direct = await resolveKey(engine, key, 'url');
-    if (direct !== undefined) return direct;
-    // Stored under another key (a request with credentials, matched headers or a body, a custom keyFn):
-    // look for the URL itself, normalized as keys are (query order, redacted parameters).
-    const ignored = engine.settings.parsed.ignoredParameters;
-    const wanted = normalizeUrl(target, ignored);
+    const lookup = await lookUpUrl(engine, target, method);
+    if (lookup.direct !== undefined) return lookup.direct;
+    // Stored under another key (a request with credentials, matched headers or a body, a custom keyFn).
     const matches: string[] = [];
     for await (const item of cache.filter()) {
       if (item.invalid || item.request.method !== method) continue;
-      if (normalizeUrl(item.request.url, ignored) === wanted || normalizeUrl(item.url, ignored) === wanted) {
-        matches.push(item.cacheKey);
-      }
+      if (lookup.storedAt(item)) matches.push(item.cacheKey);
     }
     if (matches.length === 1) return { key: matches[0]!, matchedBy: 'url' };
     if (matches.length > 1) throw ambiguous(`${method} ${shown}`, matches);
@@ -265,6 +259,31 @@ async function resolveTarget(engine: CacheEngine, target: string, method: string
   throw new CliError('ERR_NOT_FOUND', `No stored response has a key starting with ${shown}`, {
     exitCode: EXIT.failure,
   });
+}
+
+/** How {@link lookUpUrl} finds the responses stored for a URL. */
+interface UrlLookup {
+  /** The response under the key the adapters give `method url`, or the one its redirect alias names. */
+  direct: Resolved | undefined;
+  /** Whether a stored response has the URL as its request URL or final URL. */
+  storedAt(item: CachedResponse): boolean;
+}
+
+/**
+ * Looks a URL up as the adapters key it, for `show` and `delete --url` alike: by the key of
+ * `method url` (following a redirect alias), else by stored URL. Both compare URLs as keys do (query
+ * order, default port, …) with its secrets redacted as the cache redacts them, so the URL as sent, with
+ * `api_key=SECRET` or `user:password@`, and its stored form with `REDACTED` find the same responses.
+ */
+async function lookUpUrl(engine: CacheEngine, url: string, method: string): Promise<UrlLookup> {
+  const direct = await resolveKey(engine, engine.createKey({ method, url, headers: {} }), 'url');
+  const ignored = engine.settings.parsed.ignoredParameters;
+  const comparable = (stored: string) => normalizeUrl(redactUrl(stored, ignored), ignored);
+  const wanted = comparable(url);
+  return {
+    direct,
+    storedAt: (item) => comparable(item.request.url) === wanted || comparable(item.url) === wanted,
+  };
 }
 
 /** A response key, or a redirect alias followed to its response. */
@@ -381,7 +400,12 @@ export interface DeleteSelection {
   expired?: boolean;
   /** Responses created longer ago than this many milliseconds. */
   olderThanMs?: number;
-  /** URL globs (fnmatch-style, as `urlsExpireAfter`): the response's URL or its request URL matches one. */
+  /**
+   * URL globs (fnmatch-style, as `urlsExpireAfter`): the response's URL or its request URL matches one.
+   * Globs are matched with their secrets redacted, as stored URLs are; a full URL (with its scheme) also
+   * selects what `show` finds for it: the response a GET of it is stored under (through a redirect alias
+   * too), and the responses stored with that URL, normalized as keys are.
+   */
   urls?: readonly string[];
   /** Also delete entries that cannot be decoded. */
   invalid?: boolean;
@@ -411,13 +435,10 @@ export async function deleteResponses(
   selection: DeleteSelection,
   progress: Progress = NO_PROGRESS,
 ): Promise<DeleteResult> {
-  const patterns =
-    selection.urls === undefined || selection.urls.length === 0
-      ? undefined
-      : compileUrlPatterns(new Map(selection.urls.map((glob) => [glob, NEVER_EXPIRE])), '--url');
+  const urls = await urlCriterion(engine, selection.urls ?? []);
   const createdBeforeMs =
     selection.olderThanMs === undefined ? undefined : engine.clock() - selection.olderThanMs;
-  const hasCriteria = selection.expired === true || createdBeforeMs !== undefined || patterns !== undefined;
+  const hasCriteria = selection.expired === true || createdBeforeMs !== undefined || urls !== undefined;
   const selected: ResponseSummary[] = [];
   const invalidKeys: string[] = [];
   progress.start('Scanning');
@@ -432,7 +453,7 @@ export async function deleteResponses(
         invalidKeys.push(item.cacheKey);
         continue;
       }
-      if (hasCriteria && matches(item, createdBeforeMs, patterns)) selected.push(summarize(item));
+      if (hasCriteria && matches(item, createdBeforeMs, urls)) selected.push(summarize(item));
     }
   } finally {
     progress.stop();
@@ -463,19 +484,40 @@ export async function deleteResponses(
   return result;
 }
 
-function matches(
-  item: CachedResponse,
-  createdBeforeMs: number | undefined,
-  patterns: ReturnType<typeof compileUrlPatterns> | undefined,
-): boolean {
-  if (createdBeforeMs !== undefined && item.createdAt.getTime() >= createdBeforeMs) return false;
-  if (patterns !== undefined) {
-    return (
-      matchUrlPattern(item.url, patterns) !== undefined ||
-      matchUrlPattern(item.request.url, patterns) !== undefined
-    );
+/** Whether a response matches `delete --url`'s values (any of them); undefined without any. */
+type UrlCriterion = ((item: CachedResponse) => boolean) | undefined;
+
+/**
+ * `--url` values as one criterion: each is a glob matched against the stored URLs, and a full URL is
+ * also looked up as `show` looks it up ({@link lookUpUrl}, as a GET). Globs are compiled redacted, as
+ * stored URLs are: `api_key=SECRET` in a glob matches the stored `api_key=REDACTED`, and an invalid
+ * glob's message never holds the secret.
+ */
+async function urlCriterion(engine: CacheEngine, values: readonly string[]): Promise<UrlCriterion> {
+  if (values.length === 0) return undefined;
+  const ignored = engine.settings.parsed.ignoredParameters;
+  const patterns = compileUrlPatterns(
+    new Map(values.map((glob) => [redactUrl(glob, ignored), NEVER_EXPIRE])),
+    '--url',
+  );
+  const keys = new Set<string>();
+  const lookups: UrlLookup[] = [];
+  for (const value of values) {
+    if (!URL_LIKE.test(value)) continue;
+    const lookup = await lookUpUrl(engine, value, 'GET');
+    if (lookup.direct !== undefined) keys.add(lookup.direct.key);
+    lookups.push(lookup);
   }
-  return true;
+  return (item) =>
+    matchUrlPattern(item.url, patterns) !== undefined ||
+    matchUrlPattern(item.request.url, patterns) !== undefined ||
+    keys.has(item.cacheKey) ||
+    lookups.some((lookup) => lookup.storedAt(item));
+}
+
+function matches(item: CachedResponse, createdBeforeMs: number | undefined, urls: UrlCriterion): boolean {
+  if (createdBeforeMs !== undefined && item.createdAt.getTime() >= createdBeforeMs) return false;
+  return urls === undefined || urls(item);
 }
 
 // ---- clear ----------------------------------------------------------------------------------------
