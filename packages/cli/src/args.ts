@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { parseDurationMs } from '@reqcache/core/internal';
+import { DEFAULT_IGNORED_PARAMETERS } from '@reqcache/core';
+import { parseDurationMs, redactUrl } from '@reqcache/core/internal';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** The commands of `reqcache`. */
@@ -117,7 +118,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (commandWord !== undefined) {
     if (!(COMMANDS as readonly string[]).includes(commandWord)) {
       throw usageError(
-        `Unknown command "${commandWord}" (commands: ${COMMANDS.join(', ')})`,
+        `Unknown command ${shown(commandWord)} (commands: ${COMMANDS.join(', ')})`,
         'ERR_UNKNOWN_COMMAND',
       );
     }
@@ -146,7 +147,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (connectionUrls.length > 1) throw usageError('Give the server URL (--url) once');
   if (urlGlobs.length > 0 && command !== 'delete' && !help) {
     throw usageError(
-      `--url ${JSON.stringify(urlGlobs[0])} is not a server URL (redis://, rediss://, postgres://, ` +
+      `--url ${shown(urlGlobs[0]!)} is not a server URL (redis://, rediss://, postgres://, ` +
         'postgresql://, mongodb://, mongodb+srv://, sqlite://); URL globs select responses for "delete --url"',
     );
   }
@@ -159,7 +160,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       backendName === 'memory' ? ' (a memory cache lives inside its process: there is nothing to open)' : '';
     throw new CliError(
       'ERR_UNKNOWN_BACKEND',
-      `Unknown backend "${backendName}"${hint}: use one of ${CLI_BACKENDS.join(', ')}`,
+      `Unknown backend ${shown(backendName ?? '')}${hint}: use one of ${CLI_BACKENDS.join(', ')}`,
       { exitCode: EXIT.usage },
     );
   }
@@ -205,7 +206,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       result.list.filter = values.expired ? 'expired' : values.valid ? 'valid' : 'all';
       if (values.limit !== undefined) {
         if (!/^[0-9]+$/.test(values.limit) || Number(values.limit) < 1) {
-          throw usageError(`--limit must be a positive whole number, not ${JSON.stringify(values.limit)}`);
+          throw usageError(`--limit must be a positive whole number, not ${shown(values.limit)}`);
         }
         result.list.limit = Number(values.limit);
       }
@@ -216,7 +217,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       if (positionals.length === 0) throw usageError('show needs a key, a key prefix or a URL');
       expectPositionals(command, positionals, 1);
       if (!/^[A-Z]+$/.test(result.show.method))
-        throw usageError(`--method ${values.method} is not an HTTP method`);
+        throw usageError(`--method ${shown(values.method ?? '')} is not an HTTP method`);
       break;
     case 'delete': {
       if (values['older-than'] !== undefined) result.delete.olderThanMs = parseAge(values['older-than']);
@@ -242,7 +243,7 @@ function parseAge(value: string): number {
   const ms = /^[0-9]+(\.[0-9]+)?$/.test(value.trim()) ? Number(value) * 1000 : parseDurationMs(value);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     throw usageError(
-      `--older-than must be a duration such as 7d, 12h, 30m or 90s (or seconds), not ${JSON.stringify(value)}`,
+      `--older-than must be a duration such as 7d, 12h, 30m or 90s (or seconds), not ${shown(value)}`,
     );
   }
   return ms;
@@ -250,7 +251,7 @@ function parseAge(value: string): number {
 
 function expectPositionals(command: CommandName, positionals: readonly string[], max: number): void {
   if (positionals.length > max) {
-    throw usageError(`Unexpected argument ${JSON.stringify(positionals[max])} for "${command}"`);
+    throw usageError(`Unexpected argument ${shown(positionals[max]!)} for "${command}"`);
   }
 }
 
@@ -258,6 +259,15 @@ function cleanParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // Node's messages end with advice about "--" that does not apply here.
   return message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s+$/, '');
+}
+
+/**
+ * A command-line value as messages quote it: when it is (or holds) a URL, its password and the values of
+ * the ignored parameters are `REDACTED` with core's `redactUrl`, as the cache stores URLs. The CLI opens
+ * every cache with core's default `ignoredParameters`, so those are the names redacted here.
+ */
+function shown(value: string): string {
+  return JSON.stringify(redactUrl(value, DEFAULT_IGNORED_PARAMETERS));
 }
 
 /** A connection URL with its password hidden, for messages. */

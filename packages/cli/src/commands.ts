@@ -6,7 +6,7 @@ import {
   type RedirectHop,
   type ResponseHeaders,
 } from '@reqcache/core';
-import { compileUrlPatterns, contentTypeOf, matchUrlPattern } from '@reqcache/core/internal';
+import { compileUrlPatterns, contentTypeOf, matchUrlPattern, redactUrl } from '@reqcache/core/internal';
 import { CliError, EXIT, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { decodeUtf8, isTextBody } from './render.js';
@@ -164,7 +164,7 @@ export async function showResponse(
   const found = await resolveTarget(engine, target, method);
   const item = await engine.cache.responses.get(found.key);
   if (item === undefined) {
-    if (!(await engine.cache.responses.has(found.key))) throw notFound(target, method);
+    if (!(await engine.cache.responses.has(found.key))) throw notFound(shownTarget(engine, target), method);
     throw new CliError(
       'ERR_UNDECODABLE',
       `The entry under the key ${found.key} could not be decoded (written with another --serializer? reqcache delete --invalid removes it)`,
@@ -216,32 +216,35 @@ interface Resolved {
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/**
+ * A target as messages print it: a URL's secrets (passwords, values of `ignoredParameters`) `REDACTED`,
+ * exactly as the cache stores them. Anything else comes back unchanged.
+ */
+function shownTarget(engine: CacheEngine, target: string): string {
+  return redactUrl(target, engine.settings.parsed.ignoredParameters);
+}
+
 async function resolveTarget(engine: CacheEngine, target: string, method: string): Promise<Resolved> {
   const cache = engine.cache;
+  const shown = shownTarget(engine, target);
   if (URL_LIKE.test(target)) {
-    const key = engine.createKey({ method, url: target, headers: {} });
-    const direct = await resolveKey(engine, key, 'url');
-    if (direct !== undefined) return direct;
-    // Stored under another key (a request with credentials, matched headers or a body, a custom keyFn):
-    // look for the URL itself, normalized as keys are (query order, redacted parameters).
-    const ignored = engine.settings.parsed.ignoredParameters;
-    const wanted = normalizeUrl(target, ignored);
+    const lookup = await lookUpUrl(engine, target, method);
+    if (lookup.direct !== undefined) return lookup.direct;
+    // Stored under another key (a request with credentials, matched headers or a body, a custom keyFn).
     const matches: string[] = [];
     for await (const item of cache.filter()) {
       if (item.invalid || item.request.method !== method) continue;
-      if (normalizeUrl(item.request.url, ignored) === wanted || normalizeUrl(item.url, ignored) === wanted) {
-        matches.push(item.cacheKey);
-      }
+      if (lookup.storedAt(item)) matches.push(item.cacheKey);
     }
     if (matches.length === 1) return { key: matches[0]!, matchedBy: 'url' };
-    if (matches.length > 1) throw ambiguous(`${method} ${target}`, matches);
-    throw notFound(target, method);
+    if (matches.length > 1) throw ambiguous(`${method} ${shown}`, matches);
+    throw notFound(shown, method);
   }
   const exact = await resolveKey(engine, target, 'key');
   if (exact !== undefined) return exact;
   if (target.length < MIN_PREFIX_LENGTH) {
     throw usageError(
-      `"${target}" is not a stored key; a key prefix needs at least ${MIN_PREFIX_LENGTH} characters, and a URL its scheme (https://…)`,
+      `"${shown}" is not a stored key; a key prefix needs at least ${MIN_PREFIX_LENGTH} characters, and a URL its scheme (https://…)`,
       'ERR_PREFIX_TOO_SHORT',
     );
   }
@@ -252,10 +255,35 @@ async function resolveTarget(engine: CacheEngine, target: string, method: string
     const resolved = await resolveKey(engine, matches[0]!, 'prefix');
     if (resolved !== undefined) return resolved;
   }
-  if (matches.length > 1) throw ambiguous(`key prefix ${target}`, matches);
-  throw new CliError('ERR_NOT_FOUND', `No stored response has a key starting with ${target}`, {
+  if (matches.length > 1) throw ambiguous(`key prefix ${shown}`, matches);
+  throw new CliError('ERR_NOT_FOUND', `No stored response has a key starting with ${shown}`, {
     exitCode: EXIT.failure,
   });
+}
+
+/** How {@link lookUpUrl} finds the responses stored for a URL. */
+interface UrlLookup {
+  /** The response under the key the adapters give `method url`, or the one its redirect alias names. */
+  direct: Resolved | undefined;
+  /** Whether a stored response has the URL as its request URL or final URL. */
+  storedAt(item: CachedResponse): boolean;
+}
+
+/**
+ * Looks a URL up as the adapters key it, for `show` and `delete --url` alike: by the key of
+ * `method url` (following a redirect alias), else by stored URL. Both compare URLs as keys do (query
+ * order, default port, …) with its secrets redacted as the cache redacts them, so the URL as sent, with
+ * `api_key=SECRET` or `user:password@`, and its stored form with `REDACTED` find the same responses.
+ */
+async function lookUpUrl(engine: CacheEngine, url: string, method: string): Promise<UrlLookup> {
+  const direct = await resolveKey(engine, engine.createKey({ method, url, headers: {} }), 'url');
+  const ignored = engine.settings.parsed.ignoredParameters;
+  const comparable = (stored: string) => normalizeUrl(redactUrl(stored, ignored), ignored);
+  const wanted = comparable(url);
+  return {
+    direct,
+    storedAt: (item) => comparable(item.request.url) === wanted || comparable(item.url) === wanted,
+  };
 }
 
 /** A response key, or a redirect alias followed to its response. */
@@ -272,12 +300,13 @@ async function resolveKey(
   return undefined;
 }
 
-function notFound(target: string, method: string): CliError {
+/** `shown`: the target as {@link shownTarget} prints it. */
+function notFound(shown: string, method: string): CliError {
   return new CliError(
     'ERR_NOT_FOUND',
-    URL_LIKE.test(target)
-      ? `No response stored for ${method} ${target}`
-      : `No response stored under the key ${target}`,
+    URL_LIKE.test(shown)
+      ? `No response stored for ${method} ${shown}`
+      : `No response stored under the key ${shown}`,
     { exitCode: EXIT.failure },
   );
 }
@@ -371,7 +400,12 @@ export interface DeleteSelection {
   expired?: boolean;
   /** Responses created longer ago than this many milliseconds. */
   olderThanMs?: number;
-  /** URL globs (fnmatch-style, as `urlsExpireAfter`): the response's URL or its request URL matches one. */
+  /**
+   * URL globs (fnmatch-style, as `urlsExpireAfter`): the response's URL or its request URL matches one.
+   * Globs are matched with their secrets redacted, as stored URLs are; a full URL (with its scheme) also
+   * selects what `show` finds for it: the response a GET of it is stored under (through a redirect alias
+   * too), and the responses stored with that URL, normalized as keys are.
+   */
   urls?: readonly string[];
   /** Also delete entries that cannot be decoded. */
   invalid?: boolean;
@@ -401,13 +435,10 @@ export async function deleteResponses(
   selection: DeleteSelection,
   progress: Progress = NO_PROGRESS,
 ): Promise<DeleteResult> {
-  const patterns =
-    selection.urls === undefined || selection.urls.length === 0
-      ? undefined
-      : compileUrlPatterns(new Map(selection.urls.map((glob) => [glob, NEVER_EXPIRE])), '--url');
+  const urls = await urlCriterion(engine, selection.urls ?? []);
   const createdBeforeMs =
     selection.olderThanMs === undefined ? undefined : engine.clock() - selection.olderThanMs;
-  const hasCriteria = selection.expired === true || createdBeforeMs !== undefined || patterns !== undefined;
+  const hasCriteria = selection.expired === true || createdBeforeMs !== undefined || urls !== undefined;
   const selected: ResponseSummary[] = [];
   const invalidKeys: string[] = [];
   progress.start('Scanning');
@@ -422,7 +453,7 @@ export async function deleteResponses(
         invalidKeys.push(item.cacheKey);
         continue;
       }
-      if (hasCriteria && matches(item, createdBeforeMs, patterns)) selected.push(summarize(item));
+      if (hasCriteria && matches(item, createdBeforeMs, urls)) selected.push(summarize(item));
     }
   } finally {
     progress.stop();
@@ -453,19 +484,40 @@ export async function deleteResponses(
   return result;
 }
 
-function matches(
-  item: CachedResponse,
-  createdBeforeMs: number | undefined,
-  patterns: ReturnType<typeof compileUrlPatterns> | undefined,
-): boolean {
-  if (createdBeforeMs !== undefined && item.createdAt.getTime() >= createdBeforeMs) return false;
-  if (patterns !== undefined) {
-    return (
-      matchUrlPattern(item.url, patterns) !== undefined ||
-      matchUrlPattern(item.request.url, patterns) !== undefined
-    );
+/** Whether a response matches `delete --url`'s values (any of them); undefined without any. */
+type UrlCriterion = ((item: CachedResponse) => boolean) | undefined;
+
+/**
+ * `--url` values as one criterion: each is a glob matched against the stored URLs, and a full URL is
+ * also looked up as `show` looks it up ({@link lookUpUrl}, as a GET). Globs are compiled redacted, as
+ * stored URLs are: `api_key=SECRET` in a glob matches the stored `api_key=REDACTED`, and an invalid
+ * glob's message never holds the secret.
+ */
+async function urlCriterion(engine: CacheEngine, values: readonly string[]): Promise<UrlCriterion> {
+  if (values.length === 0) return undefined;
+  const ignored = engine.settings.parsed.ignoredParameters;
+  const patterns = compileUrlPatterns(
+    new Map(values.map((glob) => [redactUrl(glob, ignored), NEVER_EXPIRE])),
+    '--url',
+  );
+  const keys = new Set<string>();
+  const lookups: UrlLookup[] = [];
+  for (const value of values) {
+    if (!URL_LIKE.test(value)) continue;
+    const lookup = await lookUpUrl(engine, value, 'GET');
+    if (lookup.direct !== undefined) keys.add(lookup.direct.key);
+    lookups.push(lookup);
   }
-  return true;
+  return (item) =>
+    matchUrlPattern(item.url, patterns) !== undefined ||
+    matchUrlPattern(item.request.url, patterns) !== undefined ||
+    keys.has(item.cacheKey) ||
+    lookups.some((lookup) => lookup.storedAt(item));
+}
+
+function matches(item: CachedResponse, createdBeforeMs: number | undefined, urls: UrlCriterion): boolean {
+  if (createdBeforeMs !== undefined && item.createdAt.getTime() >= createdBeforeMs) return false;
+  return urls === undefined || urls(item);
 }
 
 // ---- clear ----------------------------------------------------------------------------------------

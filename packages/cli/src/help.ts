@@ -67,7 +67,9 @@ the redirect aliases left pointing at nothing. Prints how many responses were de
       --older-than <age>    responses created longer ago than this: 7d, 12h, 30m, 90s or seconds
   -u, --url <glob>          responses whose URL matches: fnmatch-style, like urlsExpireAfter (the
                             scheme is optional, * matches anything including /, a pattern matches
-                            everything below it: 'api.example.com/users')
+                            everything below it: 'api.example.com/users'); a full URL also
+                            selects the response show finds for it. Secrets match as sent
+                            (api_key=…) or as stored (api_key=REDACTED)
       --invalid             also entries that cannot be decoded (corrupt or another format)
       --dry-run             list what would be deleted, delete nothing`,
   clear: `Usage: reqcache clear [--yes] [store options]

@@ -128,6 +128,28 @@ test('bad arguments are exit code 2 with the usage', async (t) => {
   t.like(json.json, { error: { code: 'ERR_USAGE', exitCode: 2 } });
 });
 
+test('a URL in bad arguments is printed with its secrets REDACTED, as the cache stores it', async (t) => {
+  const secret = 'http://example.com/x?api_key=TOPSECRET';
+  const redacted = JSON.stringify('http://example.com/x?api_key=REDACTED');
+  const cases: Array<[string[], string]> = [
+    [[secret], `Unknown command ${redacted}`],
+    [['list', secret], `Unexpected argument ${redacted} for "list"`],
+    [['show', 'abcdef12', secret], `Unexpected argument ${redacted} for "show"`],
+    [['show', '--url', secret], `--url ${redacted} is not a server URL`],
+    [['list', '--limit', secret], `--limit must be a positive whole number, not ${redacted}`],
+    [['delete', '--older-than', secret], `or seconds), not ${redacted}`],
+    [['show', 'abcdef12', '--method', secret], `--method ${redacted} is not an HTTP method`],
+    [['list', '--backend', secret], `Unknown backend ${redacted}`],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await runJson(args);
+    t.is(run.run.code, 2, args.join(' '));
+    t.true(run.run.stderr.includes(expected), run.run.stderr);
+    t.notRegex(run.run.stderr, /TOPSECRET/);
+    t.notRegex(run.run.stdout, /TOPSECRET/);
+  }
+});
+
 test('--help, <command> --help, help <command> and --version', async (t) => {
   const main = await runCli(['--help']);
   t.is(main.code, 0);

@@ -253,6 +253,64 @@ export function registerCliSuite(test: TestFn, makeStore: (t: Teardown) => Store
     },
   );
 
+  test.serial(
+    'show prints a URL it was given with its secrets REDACTED, as the cache stores it',
+    async (t) => {
+      const { store, url } = await populate(t, makeStore(t));
+      const noSecret = (run: { stdout: string; stderr: string }) => {
+        t.notRegex(run.stdout, /TOPSECRET|hunter2/);
+        t.notRegex(run.stderr, /TOPSECRET|hunter2/);
+      };
+      const unknown = await runCli(['show', url('/none?api_key=TOPSECRET&q=1'), ...store.args]);
+      t.is(unknown.code, 1);
+      t.is(unknown.stderr, `reqcache: No response stored for GET ${url('/none?api_key=REDACTED&q=1')}\n`);
+      noSecret(unknown);
+      const json = await runJson(['show', url('/none?ACCESS_TOKEN=TOPSECRET'), ...store.args]);
+      t.like(json.json, {
+        error: {
+          code: 'ERR_NOT_FOUND',
+          message: `No response stored for GET ${url('/none?ACCESS_TOKEN=REDACTED')}`,
+        },
+      });
+      noSecret(json.run);
+      const password = await runCli(['show', url('/none').replace('://', '://user:hunter2@'), ...store.args]);
+      t.regex(password.stderr, /No response stored for GET http:\/\/user:REDACTED@127\.0\.0\.1:\d+\/none\n$/);
+      noSecret(password);
+
+      // Without a scheme the argument is taken for a key prefix: the message names it redacted too.
+      const prefix = await runCli(['show', '127.0.0.1/none?apikey=TOPSECRET', ...store.args]);
+      t.is(prefix.code, 1);
+      t.is(
+        prefix.stderr,
+        'reqcache: No stored response has a key starting with 127.0.0.1/none?apikey=REDACTED\n',
+      );
+      noSecret(prefix);
+
+      // A URL stored once per credential is ambiguous: the message names the URL redacted.
+      const cachedFetch = withCache(fetch, store.options);
+      try {
+        for (const token of ['alice', 'bob']) {
+          await (
+            await cachedFetch(url('/uuid?api_key=TOPSECRET'), {
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).arrayBuffer();
+        }
+      } finally {
+        await cachedFetch.cache.close();
+      }
+      const ambiguous = await runCli(['show', url('/uuid?api_key=TOPSECRET'), ...store.args]);
+      t.is(ambiguous.code, 1);
+      t.regex(
+        ambiguous.stderr,
+        new RegExp(
+          `^reqcache: The GET ${escapeRegExp(url('/uuid?api_key=REDACTED'))} matches 2 stored responses`,
+        ),
+      );
+      noSecret(ambiguous);
+    },
+  );
+
   test.serial('stats: entries, bytes, expired, redirects; hit ratio not recorded', async (t) => {
     const { store, total, fresh, expired } = await populate(t, makeStore(t));
     const { json: list } = await runJson<ListResult>(['list', ...store.args]);
@@ -400,6 +458,83 @@ export function registerCliSuite(test: TestFn, makeStore: (t: Teardown) => Store
       t.is(stats.redirects, 0);
       const nothing = await runCli(['delete', '--url', 'example.com/*', ...store.args]);
       t.is(nothing.stdout, 'Deleted 0 responses\n');
+    },
+  );
+
+  test.serial(
+    'delete --url <URL>: the URL as sent (secrets and all) or redacted selects what show finds',
+    async (t) => {
+      const { store, server, url, total } = await populate(t, makeStore(t));
+      const noSecret = (run: { stdout: string; stderr: string }) => {
+        t.notRegex(run.stdout, /s3cret|TOPSECRET/);
+        t.notRegex(run.stderr, /s3cret|TOPSECRET/);
+      };
+      const raw = url('/anything/search?q=1&api_key=s3cret');
+      const { json: shown } = await runJson<ShowResult>(['show', raw, ...store.args]);
+      const dry = await runCli(['delete', '--url', raw, '--dry-run', ...store.args]);
+      t.is(dry.code, 0, dry.stderr);
+      t.true(dry.stdout.includes(` ${url('/anything/search?q=1&api_key=REDACTED')} `), dry.stdout);
+      t.regex(dry.stdout, /\nWould delete 1 response \(dry run: nothing deleted\)\n$/);
+      noSecret(dry);
+      const dryJson = await runJson<DeleteResult>(['delete', '--url', raw, '--dry-run', ...store.args]);
+      t.deepEqual(
+        dryJson.json.responses.map((r) => r.key),
+        [shown.key],
+      );
+      noSecret(dryJson.run);
+      const deleted = await runCli(['delete', '--url', raw, ...store.args]);
+      t.is(deleted.stdout, 'Deleted 1 response\n');
+      noSecret(deleted);
+      const gone = await runCli(['show', raw, ...store.args]);
+      t.is(gone.code, 1);
+      noSecret(gone);
+
+      const cachedFetch = withCache(fetch, store.options);
+      try {
+        for (const path of ['/html?api_key=TOPSECRET', '/json?lang=en&access_token=TOPSECRET']) {
+          await (await cachedFetch(url(path))).arrayBuffer();
+        }
+      } finally {
+        await cachedFetch.cache.close();
+      }
+      // The redacted form, as list prints it.
+      const redacted = await runJson<DeleteResult>([
+        'delete',
+        '--url',
+        url('/html?api_key=REDACTED'),
+        ...store.args,
+      ]);
+      t.is(redacted.json.deleted, 1);
+      t.deepEqual(paths(redacted.json.responses, server.url), ['/html?api_key=REDACTED']);
+      // Another secret, the query in another order: the key a GET of it has, as show looks it up.
+      const reordered = url('/json?access_token=another&lang=en');
+      const { json: found } = await runJson<ShowResult>(['show', reordered, ...store.args]);
+      const byKey = await runJson<DeleteResult>(['delete', '--url', reordered, ...store.args]);
+      t.like(byKey.json, { matched: 1, deleted: 1 });
+      t.deepEqual(
+        byKey.json.responses.map((r) => r.key),
+        [found.key],
+      );
+      noSecret(byKey.run);
+      // A redirect hop: show follows its alias to the response, and so does delete.
+      const { json: hop } = await runJson<ShowResult>(['show', url('/redirect/1'), ...store.args]);
+      const viaAlias = await runJson<DeleteResult>([
+        'delete',
+        '--url',
+        url('/redirect/1'),
+        '--dry-run',
+        ...store.args,
+      ]);
+      t.deepEqual(
+        viaAlias.json.responses.map((r) => r.key),
+        [hop.key],
+      );
+      t.is((await runJson<StatsResult>(['stats', ...store.args])).json.responses, total - 1);
+
+      const badGlob = await runJson(['delete', '--url', url('/[z-a]?api_key=TOPSECRET'), ...store.args]);
+      t.is(badGlob.run.code, 2);
+      t.regex(badGlob.run.stderr, /api_key=REDACTED/);
+      noSecret(badGlob.run);
     },
   );
 
