@@ -15,6 +15,7 @@ import {
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
+  ReqcacheError,
   type Send,
 } from '@reqcache/core';
 import axios, {
@@ -34,7 +35,7 @@ type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
-/** Set by `explain(config)`: the caching adapter answers with the explanation instead of sending. */
+/** Set by `explain(config)`: a function the caching adapter hands the explanation to, out of band. */
 const EXPLAIN = '__reqcacheExplain';
 /** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
@@ -82,12 +83,20 @@ export function setupCache<I extends AxiosInstance>(
   );
   // Through the instance's defaults and interceptors, as it would be sent, to the caching adapter.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
-    const response = await instance.request({
-      ...config,
-      [EXPLAIN]: true,
-      transformResponse: [],
-    } as AxiosRequestConfig);
-    return response.data as Explanation;
+    const answers: Promise<Explanation>[] = []; // from the caching adapter, out of band
+    const report = (answer: Promise<Explanation>) => answers.push(answer);
+    const request = instance.request({ ...config, [EXPLAIN]: report } as AxiosRequestConfig);
+    const failed = await request.then(() => undefined).catch((error: unknown) => ({ error }));
+    if (answers[0] !== undefined) return answers[0]; // whatever response interceptors made of the response
+    // Not reached: a request interceptor failed (its error), or another adapter sent the request.
+    const sent = isAxiosError(failed?.error) && (failed.error.request ?? failed.error.response);
+    if (failed !== undefined && !sent) throw failed.error;
+    throw new ReqcacheError(
+      'ERR_INVALID_OPTION',
+      'explain() never reached the cache: the request went to another adapter (a request interceptor that returns ' +
+        'a new config object with its own `adapter` bypasses the cache; set `adapter` on the config it is given)',
+      { option: 'adapter', cause: failed?.error },
+    );
   };
   Object.defineProperties(instance, {
     ...cacheHandle(engine),
@@ -142,14 +151,15 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
-  const options =
-    config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
-  const request = await cacheRequest(config);
-  const { method, url } = request;
-  if ((config as { [EXPLAIN]?: unknown })[EXPLAIN] === true) {
-    const data = await engine.explain(request, options);
-    return { data, status: 200, statusText: 'OK', headers: new AxiosHeaders(), config, request: {} };
+  const prepared = prepare(config);
+  const report = (config as { [EXPLAIN]?: unknown })[EXPLAIN];
+  if (typeof report === 'function') {
+    const explanation = prepared.then(({ request, options }) => engine.explain(request, options));
+    report(explanation);
+    return { data: await explanation, status: 200, statusText: 'OK', headers: {}, config, request: {} };
   }
+  const { request, options } = await prepared;
+  const { method, url } = request;
   // A request the cache will not use is sent as the user configured it (streaming and all).
   let untouched: AxiosResponse | undefined;
   const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
@@ -165,6 +175,13 @@ async function handle(
     throw restoreConfig(error, config);
   }
   return settle(userResponse(engine, config, { method, url }, outcome, untouched));
+}
+
+/** Core's options and request for a config (a bad `config.cache` rejects). */
+async function prepare(config: InternalAxiosRequestConfig) {
+  const options =
+    config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
+  return { options, request: await cacheRequest(config) };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The cache coexists with other interceptors, registered before or after it: the key comes from the
  * final config the adapter sees, and a retry interceptor that re-sends a config goes through the cache.
+ * `explain()` answers whatever the response interceptors do.
  */
-import type { CacheOptions } from '@reqcache/core';
+import { type CacheOptions, ReqcacheError, UnknownOptionError } from '@reqcache/core';
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
@@ -128,3 +129,51 @@ for (const order of ORDERS) {
     t.is(server.hits('/flaky'), 2, 'the 503 was not stored; the retried 200 was');
   });
 }
+
+test('explain() answers whatever response interceptors do with the response', async (t) => {
+  const { server, client } = await setup(t, 'after', (instance) => {
+    instance.interceptors.response.use((response) => response.data);
+  });
+  await client.get('/get');
+  t.like(await client.explain({ url: '/get' }), { action: 'serve', reason: 'fresh' });
+  client.interceptors.response.use(() => {
+    throw new Error('rejected by an interceptor');
+  });
+  t.like(await client.explain({ url: '/uuid' }), { action: 'fetch', reason: 'miss' });
+  t.is(server.hits('/get'), 1);
+  t.is(server.hits('/uuid'), 0);
+});
+
+test('explain() rejects with the error the cache met, not what response interceptors make of it', async (t) => {
+  const { server, client } = await setup(t, 'after', (instance) => {
+    instance.interceptors.response.use(undefined, () => ({ data: 'swallowed' }));
+  });
+  await t.throwsAsync(client.explain({ url: '/get', cache: { expireAftr: 1 } as never }), {
+    instanceOf: UnknownOptionError,
+  });
+  t.is(server.totalHits(), 0);
+});
+
+test('an interceptor that returns a new config with its own adapter bypasses the cache; explain() rejects', async (t) => {
+  const { server, client } = await setup(t, 'before', (instance) => {
+    instance.interceptors.request.use((config) => ({ ...config, adapter: 'http' }));
+  });
+  const first = await client.get('/json');
+  t.is(first.fromCache, undefined, 'the cache never saw it');
+  await client.get('/json');
+  t.is(server.hits('/json'), 2);
+  const error = await t.throwsAsync(client.explain({ url: '/json' }), { instanceOf: ReqcacheError });
+  t.is(error?.code, 'ERR_INVALID_OPTION');
+  t.is(error?.option, 'adapter');
+  t.regex(error?.message ?? '', /bypass/);
+});
+
+test("an interceptor that throws before the cache's runs: explain() rejects with its error", async (t) => {
+  const { server, client } = await setup(t, 'before', (instance) => {
+    instance.interceptors.request.use(() => {
+      throw new Error('not signed in');
+    });
+  });
+  await t.throwsAsync(client.explain({ url: '/json' }), { message: 'not signed in' });
+  t.is(server.totalHits(), 0);
+});
