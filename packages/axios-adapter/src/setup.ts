@@ -1,7 +1,7 @@
 /**
  * `setupCache(instance, options)`: a request interceptor swaps `config.adapter` for a caching adapter that
- * wraps the one axios would have used, so it sees the final config (after every request interceptor, in
- * either order). The engine decides; the network is reached only through the original adapter.
+ * wraps the one axios would have used (a later `config.adapter = …` changes what it wraps), so it sees the
+ * final config. The engine decides; the network is reached only through the original adapter.
  * @module
  */
 import {
@@ -37,6 +37,8 @@ type AdapterSpec = AxiosRequestConfig['adapter'];
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
 /** Set by `explain(config)`: a function the caching adapter hands the explanation to, out of band. */
 const EXPLAIN = '__reqcacheExplain';
+/** Marks a config a caching adapter is already sending: another caching adapter under it passes it on. */
+const THROUGH = Symbol('reqcache.through');
 /** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
 
@@ -75,7 +77,17 @@ export function setupCache<I extends AxiosInstance>(
   const engine = new CacheEngine(options);
   const interceptorId = instance.interceptors.request.use(
     (config) => {
-      config.adapter = cachingAdapter(engine, unwrap(config.adapter ?? instance.defaults.adapter));
+      const wrap = (spec: AdapterSpec) => cachingAdapter(engine, unwrap(spec ?? instance.defaults.adapter));
+      let adapter = wrap(config.adapter);
+      // Interceptors that run later (registered earlier) and set `config.adapter` change what is wrapped.
+      Object.defineProperty(config, 'adapter', {
+        get: () => adapter,
+        set: (spec: AdapterSpec) => {
+          adapter = wrap(spec);
+        },
+        enumerable: true,
+        configurable: true,
+      });
       return config;
     },
     null,
@@ -151,6 +163,7 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
+  if (THROUGH in config) return original(config);
   const prepared = prepare(config);
   const report = (config as { [EXPLAIN]?: unknown })[EXPLAIN];
   if (typeof report === 'function') {
@@ -164,7 +177,7 @@ async function handle(
   let untouched: AxiosResponse | undefined;
   const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
     if (!bypass) return send(original, config, url, extraHeaders);
-    untouched = await original({ ...config, validateStatus: () => true });
+    untouched = await original({ ...config, validateStatus: () => true, [THROUGH]: true } as typeof config);
     untouched.config = config;
     return toNetwork(untouched, url);
   };
@@ -199,13 +212,14 @@ async function send(
   const redirects: RedirectHop[] = [];
   let current = url;
   const userBeforeRedirect = config.beforeRedirect;
-  const networkConfig: InternalAxiosRequestConfig = {
+  const networkConfig: InternalAxiosRequestConfig & { [THROUGH]: true } = {
     ...config,
     headers,
     responseType: 'arraybuffer',
     transformResponse: [],
     validateStatus: () => true,
     decompress: true,
+    [THROUGH]: true,
     beforeRedirect: (options, responseDetails, requestDetails) => {
       redirects.push({ url: requestDetails?.url ?? current, status: responseDetails.statusCode });
       current = typeof options['href'] === 'string' ? options['href'] : current;
