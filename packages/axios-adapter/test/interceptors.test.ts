@@ -216,6 +216,16 @@ test("an interceptor that wraps the cache's adapter: the wrapper sees misses onc
   t.is(server.hits('/json'), 1);
 });
 
+test("an interceptor that runs after the cache's and returns a copy of the config keeps the cache", async (t) => {
+  const { server, client } = await setup(t, 'before', (instance) => {
+    instance.interceptors.request.use((config) => ({ ...config, timeout: 5_000 }));
+  });
+  t.false((await client.get('/json')).fromCache);
+  t.true((await client.get('/json')).fromCache);
+  t.like(await client.explain({ url: '/json' }), { action: 'serve', reason: 'fresh' });
+  t.is(server.hits('/json'), 1);
+});
+
 test('an interceptor that returns a new config with its own adapter bypasses the cache; explain() rejects', async (t) => {
   const { server, client } = await setup(t, 'before', (instance) => {
     instance.interceptors.request.use((config) => ({ ...config, adapter: 'http' }));
