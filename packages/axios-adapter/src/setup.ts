@@ -1,7 +1,7 @@
 /**
  * `setupCache(instance, options)`: a request interceptor swaps `config.adapter` for a caching adapter that
- * wraps the one axios would have used, so it sees the final config (after every request interceptor, in
- * either order). The engine decides; the network is reached only through the original adapter.
+ * wraps the one axios would have used (a later `config.adapter = …` changes what it wraps), so it sees the
+ * final config. The engine decides; the network is reached only through the original adapter.
  * @module
  */
 import {
@@ -15,6 +15,7 @@ import {
   normalizeRequestOptions,
   type Outcome,
   type RedirectHop,
+  ReqcacheError,
   type Send,
 } from '@reqcache/core';
 import axios, {
@@ -34,8 +35,10 @@ type AdapterSpec = AxiosRequestConfig['adapter'];
 
 /** Marks a caching adapter and keeps the adapter configuration it wraps. */
 const WRAPPED = Symbol('reqcache.wrappedAdapter');
-/** Set by `explain(config)`: the caching adapter answers with the explanation instead of sending. */
+/** Set by `explain(config)`: a function the caching adapter hands the explanation to, out of band. */
 const EXPLAIN = '__reqcacheExplain';
+/** Marks a config a caching adapter is already sending: another caching adapter under it passes it on. */
+const THROUGH = Symbol('reqcache.through');
 /** Marks an instance set up with `setupCache`; holds the id of its request interceptor. */
 const INSTALLED = Symbol('reqcache.axios');
 
@@ -74,7 +77,17 @@ export function setupCache<I extends AxiosInstance>(
   const engine = new CacheEngine(options);
   const interceptorId = instance.interceptors.request.use(
     (config) => {
-      config.adapter = cachingAdapter(engine, unwrap(config.adapter ?? instance.defaults.adapter));
+      const wrap = (spec: AdapterSpec) => cachingAdapter(engine, unwrap(spec ?? instance.defaults.adapter));
+      let adapter = wrap(config.adapter);
+      // Interceptors that run later (registered earlier) and set `config.adapter` change what is wrapped.
+      Object.defineProperty(config, 'adapter', {
+        get: () => adapter,
+        set: (spec: AdapterSpec) => {
+          adapter = wrap(spec);
+        },
+        enumerable: true,
+        configurable: true,
+      });
       return config;
     },
     null,
@@ -82,12 +95,20 @@ export function setupCache<I extends AxiosInstance>(
   );
   // Through the instance's defaults and interceptors, as it would be sent, to the caching adapter.
   const explain = async (config: AxiosRequestConfig = {}): Promise<Explanation> => {
-    const response = await instance.request({
-      ...config,
-      [EXPLAIN]: true,
-      transformResponse: [],
-    } as AxiosRequestConfig);
-    return response.data as Explanation;
+    const answers: Promise<Explanation>[] = []; // from the caching adapter, out of band
+    const report = (answer: Promise<Explanation>) => answers.push(answer);
+    const request = instance.request({ ...config, [EXPLAIN]: report } as AxiosRequestConfig);
+    const failed = await request.then(() => undefined).catch((error: unknown) => ({ error }));
+    if (answers[0] !== undefined) return answers[0]; // whatever response interceptors made of the response
+    // Not reached: a request interceptor failed (its error), or another adapter sent the request.
+    const sent = isAxiosError(failed?.error) && (failed.error.request ?? failed.error.response);
+    if (failed !== undefined && !sent) throw failed.error;
+    throw new ReqcacheError(
+      'ERR_INVALID_OPTION',
+      'explain() never reached the cache: the request went to another adapter (a request interceptor that returns ' +
+        'a new config object with its own `adapter` bypasses the cache; set `adapter` on the config it is given)',
+      { option: 'adapter', cause: failed?.error },
+    );
   };
   Object.defineProperties(instance, {
     ...cacheHandle(engine),
@@ -142,19 +163,21 @@ async function handle(
     resolved ??= axios.getAdapter(spec ?? axios.defaults.adapter, config);
     return resolved(networkConfig);
   };
-  const options =
-    config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
-  const request = await cacheRequest(config);
-  const { method, url } = request;
-  if ((config as { [EXPLAIN]?: unknown })[EXPLAIN] === true) {
-    const data = await engine.explain(request, options);
-    return { data, status: 200, statusText: 'OK', headers: new AxiosHeaders(), config, request: {} };
+  if (THROUGH in config) return original(config);
+  const prepared = prepare(config);
+  const report = (config as { [EXPLAIN]?: unknown })[EXPLAIN];
+  if (typeof report === 'function') {
+    const explanation = prepared.then(({ request, options }) => engine.explain(request, options));
+    report(explanation);
+    return { data: await explanation, status: 200, statusText: 'OK', headers: {}, config, request: {} };
   }
+  const { request, options } = await prepared;
+  const { method, url } = request;
   // A request the cache will not use is sent as the user configured it (streaming and all).
   let untouched: AxiosResponse | undefined;
   const sendFn: Send<AxiosResponse> = async (extraHeaders, bypass) => {
     if (!bypass) return send(original, config, url, extraHeaders);
-    untouched = await original({ ...config, validateStatus: () => true });
+    untouched = await original({ ...config, validateStatus: () => true, [THROUGH]: true } as typeof config);
     untouched.config = config;
     return toNetwork(untouched, url);
   };
@@ -165,6 +188,13 @@ async function handle(
     throw restoreConfig(error, config);
   }
   return settle(userResponse(engine, config, { method, url }, outcome, untouched));
+}
+
+/** Core's options and request for a config (a bad `config.cache` rejects). */
+async function prepare(config: InternalAxiosRequestConfig) {
+  const options =
+    config.cache === false ? { disabled: true } : normalizeRequestOptions(config.cache, 'config.cache');
+  return { options, request: await cacheRequest(config) };
 }
 
 /**
@@ -182,13 +212,14 @@ async function send(
   const redirects: RedirectHop[] = [];
   let current = url;
   const userBeforeRedirect = config.beforeRedirect;
-  const networkConfig: InternalAxiosRequestConfig = {
+  const networkConfig: InternalAxiosRequestConfig & { [THROUGH]: true } = {
     ...config,
     headers,
     responseType: 'arraybuffer',
     transformResponse: [],
     validateStatus: () => true,
     decompress: true,
+    [THROUGH]: true,
     beforeRedirect: (options, responseDetails, requestDetails) => {
       redirects.push({ url: requestDetails?.url ?? current, status: responseDetails.statusCode });
       current = typeof options['href'] === 'string' ? options['href'] : current;

@@ -37,9 +37,9 @@ export type CachedAxiosResponse<T = any, D = any> = AxiosResponse<T, D> & CacheR
 /** What `setupCache` adds to an axios instance: core's `CacheHandle` (`cache`, `settings`, `engine`, `disabled`, `close`) and `explain`. */
 export interface AxiosCacheProperties extends CacheHandle {
   /**
-   * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
-   * reason code): the config goes through the instance's defaults and request interceptors, and no
-   * request is sent.
+   * What the cache would do with this request now, and why (`serve`, `fetch`, … with a reason code): the
+   * config goes through the instance's defaults and request interceptors, and no request is sent (rejects
+   * with `ERR_INVALID_OPTION` if an interceptor's new config object sent it past the cache to its adapter).
    * @example (await api.explain({ url: '/users' })).reason // 'fresh'
    */
   explain(config?: AxiosRequestConfig): Promise<Explanation>;
