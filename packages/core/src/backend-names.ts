@@ -22,14 +22,43 @@ export function redisNamespace(cacheName: string): string {
   return cacheName.replace(/[*?[\]\\]/g, '_');
 }
 
+/** Postgres identifiers are at most 63 bytes (longer ones are silently cut). */
+const POSTGRES_IDENTIFIER_MAX = 63;
+
+/**
+ * The longest Postgres table name: the leases of `coalesce: 'store'` live in `<table>_leases`, which
+ * must fit in an identifier too (cut to 63 bytes, it could name the cache's own table or another's).
+ */
+export const POSTGRES_TABLE_MAX = POSTGRES_IDENTIFIER_MAX - '_leases'.length;
+
 /**
  * The Postgres table for a cache name: lower case, characters other than letters, digits and `_`
- * become `_`, a leading digit gets a `_` prefix, at most 63 characters (`'HTTP-Cache'` → `http_cache`).
+ * become `_`, a leading digit gets a `_` prefix, at most {@link POSTGRES_TABLE_MAX} (56) characters
+ * (`'HTTP-Cache'` → `http_cache`).
  */
 export function postgresTable(cacheName: string): string {
   let name = cacheName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   if (name === '' || /^[0-9]/.test(name)) name = `_${name}`;
-  return name.slice(0, 63);
+  return name.slice(0, POSTGRES_TABLE_MAX);
+}
+
+/**
+ * Checks a Postgres name given in `backendOptions` (`table`, `schema`): `@keyv/postgres` writes it into
+ * its SQL unquoted (where Postgres folds it to lower case) and, when listing keys, quoted (where it
+ * does not), so only a plain lower-case identifier names one table everywhere and cannot change the
+ * SQL. Anything else is an `InvalidOptionError` naming `backendOptions.<option>`.
+ */
+export function postgresName(option: 'table' | 'schema', value: unknown): string {
+  const max = option === 'table' ? POSTGRES_TABLE_MAX : POSTGRES_IDENTIFIER_MAX;
+  if (typeof value === 'string' && /^[a-z_][a-z0-9_]*$/.test(value) && value.length <= max) return value;
+  const why =
+    option === 'table' ? `, so that <table>_leases fits in Postgres's ${POSTGRES_IDENTIFIER_MAX}` : '';
+  throw new InvalidOptionError(
+    `backendOptions.${option}`,
+    value,
+    `a plain lower-case SQL identifier (a-z, 0-9 and _, not starting with a digit) of at most ${max} ` +
+      `characters${why}: @keyv/postgres puts it into its SQL unquoted`,
+  );
 }
 
 /** The Mongo database for a cache name: characters Mongo forbids (`/\. "$*<>:|?`) become `_`, at most 63. */

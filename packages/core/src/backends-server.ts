@@ -11,6 +11,7 @@ import {
   mongoDatabase,
   NAMESPACE,
   type OpenedBackend,
+  postgresName,
   postgresTable,
   redisNamespace,
   type StoreClass,
@@ -67,15 +68,18 @@ export function openPostgres(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
+  const { url, uri, table: givenTable, schema: givenSchema, ...rest } = backendOptions;
+  // Checked before the store package loads: @keyv/postgres writes both names into its SQL unquoted.
+  const table = givenTable === undefined ? postgresTable(cacheName) : postgresName('table', givenTable);
+  const schema = givenSchema === undefined ? 'public' : postgresName('schema', givenSchema);
   const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
   const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
-  const { url, uri, ...rest } = backendOptions;
-  const table = postgresTable(cacheName);
   const options: Record<string, unknown> = {
-    table,
     keySize: 1024,
     iterationLimit: 500,
     ...rest,
+    table,
+    schema,
     uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
   };
   // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
@@ -98,7 +102,8 @@ export function openPostgres(
   return {
     keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
     name: 'postgres',
-    location: table,
+    // The table the entries (and `<table>_leases`) are in: `backendOptions.table` when given.
+    location: schema === 'public' ? table : `${schema}.${table}`,
   };
 }
 

@@ -76,11 +76,15 @@ let warnedNoSqlite = false;
  *   rest to the Redis client (`database`, `password`, `socket`, …). A connection attempt gives up after
  *   5 s or 3 retries (`socket.connectTimeout`, `socket.reconnectStrategy`); the next call tries again.
  *   `namespace` and `noNamespaceAffectsAll` are refused (the namespace is `cacheName`).
- * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier:
- *   `http_cache`); `backendOptions.url` (or `uri`) is the connection string, default
- *   `postgresql://postgres@127.0.0.1:5432/postgres`; other options (`schema`, `keySize` (1024),
- *   `useUnloggedTable`, `max`, `ssl`, …) go to `@keyv/postgres` and its `pg.Pool`, one pool per cache;
- *   `namespace` is refused.
+ * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
+ *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
+ *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,
+ *   default `postgresql://postgres@127.0.0.1:5432/postgres`. `table` and `schema` (`public`) must be
+ *   plain lower-case SQL identifiers (`a-z`, `0-9`, `_`, not starting with a digit; at most 56 and 63
+ *   characters), else an `InvalidOptionError`: `@keyv/postgres` puts them into its SQL unquoted. The
+ *   location reported (`backendName`: `postgres (my_table)`, `postgres (my_schema.my_table)`) is the
+ *   table used. Other options (`keySize` (1024), `useUnloggedTable`, `max`, `ssl`, …) go to
+ *   `@keyv/postgres` and its `pg.Pool`, one pool per cache; `namespace` is refused.
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go

@@ -68,7 +68,8 @@ test('cache names become valid store names', (t) => {
   t.is(postgresTable('My-Cache.v2'), 'my_cache_v2');
   t.is(postgresTable('2024 cache'), '_2024_cache');
   t.is(postgresTable(''), '_');
-  t.is(postgresTable('x'.repeat(100)).length, 63);
+  // At most 56 characters, so that the leases table <table>_leases fits in Postgres's 63.
+  t.is(postgresTable('x'.repeat(100)).length, 56);
   t.is(mongoDatabase('http_cache'), 'http_cache');
   t.is(mongoDatabase('a.b/c d'), 'a_b_c_d');
   t.is(redisNamespace('http_cache'), 'http_cache');
@@ -152,6 +153,153 @@ test('postgres: cacheName is the table, keys up to 1024 characters', async (t) =
   t.teardown(() => client.end());
   const rows = await client.query(`SELECT count(*)::int AS n FROM "${table}"`);
   t.deepEqual(rows.rows, [{ n: 1 }]);
+});
+
+/** Whether a table exists on the test database (`schema.table`, unquoted lower-case names). */
+async function postgresTableExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const result = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      name,
+    ]);
+    return result.rows[0]?.found !== null;
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+test('postgres: backendOptions.table is the table used, for entries and leases, and the one reported', async (t) => {
+  const server = await createTestServer(t);
+  const cacheName = uniqueCacheName();
+  const table = uniqueCacheName('custom_table');
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${table}, ${table}_leases`));
+  t.teardown(() => dropPostgresTable(cacheName));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL, table },
+    coalesce: 'store',
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${table})`);
+  // A miss under coalesce: 'store' takes a lease, then stores the response.
+  const first = await fetchThrough(engine, `${server.url}/cache/60`);
+  const second = await fetchThrough(engine, `${server.url}/cache/60`);
+  t.deepEqual([first.fromCache, second.fromCache], [false, true]);
+  t.true(await postgresTableExists(table));
+  t.true(await postgresTableExists(`${table}_leases`));
+  t.false(await postgresTableExists(postgresTable(cacheName)));
+  t.false(await postgresTableExists(`${postgresTable(cacheName)}_leases`));
+  // Maintenance lists the entries of that table.
+  t.is((await engine.cache.keys().next()).done, false);
+});
+
+test('postgres: backendOptions.schema is reported with the table', async (t) => {
+  const schema = uniqueCacheName('custom_schema');
+  const cacheName = uniqueCacheName();
+  t.teardown(() => dropPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL, schema },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${schema}.${postgresTable(cacheName)})`);
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+  t.true(await postgresTableExists(`${schema}.${postgresTable(cacheName)}`));
+  t.false(await postgresTableExists(`public.${postgresTable(cacheName)}`));
+});
+
+test('postgres: a long cacheName leaves room for its leases table', async (t) => {
+  const server = await createTestServer(t);
+  const cacheName = uniqueCacheName(`long_${'x'.repeat(60)}`);
+  const table = postgresTable(cacheName);
+  t.is(table.length, 56);
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${table}, ${table}_leases`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL },
+    coalesce: 'store',
+  });
+  t.teardown(() => engine.cache.close());
+  const errors: ReqcacheError[] = [];
+  engine.on('error', (error) => errors.push(error));
+  const first = await fetchThrough(engine, `${server.url}/cache/60`);
+  const second = await fetchThrough(engine, `${server.url}/cache/60`);
+  t.deepEqual([first.fromCache, second.fromCache], [false, true]);
+  t.true(await postgresTableExists(`${table}_leases`));
+  t.is(engine.stats().leaseFallbacks, 0);
+  t.deepEqual(errors, []);
+});
+
+test('postgres: a table or schema that is not a plain lower-case SQL identifier is an InvalidOptionError', async (t) => {
+  const injected = uniqueCacheName('injected');
+  const cases: Array<['table' | 'schema', unknown]> = [
+    ['table', `x (key text); CREATE TABLE ${injected} (a int); --`],
+    ['table', 'My_Cache'],
+    ['table', '2024_cache'],
+    ['table', 'public.cache'],
+    ['table', 'cache-v2'],
+    ['table', '"quoted"'],
+    ['table', ''],
+    ['table', 'x'.repeat(57)],
+    ['table', 42],
+    ['schema', `public; CREATE TABLE ${injected} (a int); --`],
+    ['schema', 'Reports'],
+    ['schema', 'x'.repeat(64)],
+  ];
+  for (const [option, value] of cases) {
+    const label = `${option} ${String(value)}`;
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'postgres',
+          cacheName: uniqueCacheName(),
+          backendOptions: { url: POSTGRES_URL, [option]: value },
+        }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${option}`, label);
+    t.is(error?.value, value, label);
+    t.true(error?.message.includes(`"backendOptions.${option}"`), label);
+    t.true(error?.message.includes('a plain lower-case SQL identifier'), label);
+  }
+  const table = t.throws(
+    () => new CacheEngine({ backend: 'postgres', backendOptions: { url: POSTGRES_URL, table: 'My_Cache' } }),
+    { instanceOf: InvalidOptionError },
+  );
+  t.is(
+    table?.message,
+    'Invalid value for option "backendOptions.table": "My_Cache" (expected a plain lower-case SQL identifier ' +
+      '(a-z, 0-9 and _, not starting with a digit) of at most 56 characters, so that <table>_leases fits in ' +
+      "Postgres's 63: @keyv/postgres puts it into its SQL unquoted)",
+  );
+  // Refused before anything reached the server.
+  t.false(await postgresTableExists(injected));
+  // The longest names pass.
+  const longest = uniqueCacheName('longest').padEnd(56, 'x');
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${longest}`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    backendOptions: { url: POSTGRES_URL, table: longest, schema: 'public' },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${longest})`);
 });
 
 test('postgres: closing one cache leaves another on the same server working', async (t) => {
