@@ -79,15 +79,28 @@ export function dynamoTable(cacheName: string): string {
 }
 
 /**
- * Store options that the cache name decides, per backend: reqcache sets them itself (or, once it has,
- * they have no effect), so given in `backendOptions` they would be silently ignored. Each maps to what
- * the error says instead.
+ * Store options that reqcache decides itself, per backend, so that given in `backendOptions` they
+ * would be silently ignored or would break what reqcache relies on. Most are where a cache lives, which
+ * the cache name decides: reqcache sets them itself (or, once it has, they have no effect). On Redis,
+ * the key layout and how store failures surface are reqcache's too. Each maps to what the error says.
  */
-const CACHE_NAME_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<string, string>>>>> = {
+const RESERVED_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<string, string>>>>> = {
   redis: {
     namespace:
       'reqcache sets the key namespace from cacheName, keys being <cacheName>::<key>; use cacheName for the key namespace',
     noNamespaceAffectsAll: 'reqcache always sets a key namespace, from cacheName, so it would have no effect',
+    keyPrefixSeparator:
+      'reqcache lays keys out as <cacheName>::<key>: keys() and clear() match that prefix (another separator ' +
+      "could match another cache's keys) and the reqcache CLI finds a cache by its cacheName alone; use " +
+      'cacheName for the key namespace',
+    throwOnErrors:
+      'reqcache decides how store failures surface: it sets throwOnErrors on its own Keyv, and a failure never ' +
+      "throws to the caller but is reported as an ERR_CACHE_STORE 'error' event, once per outage, while " +
+      "requests go to the network; listen for 'error' instead",
+    throwOnConnectError:
+      'reqcache needs a failed connection to fail the store call, so that an outage is reported once and the ' +
+      'store skipped until a probe reconnects; turned off, each probe of an unreachable server would read as ' +
+      'a recovery and the outage would be reported again',
   },
   postgres: { namespace: keptApartBy('table') },
   mongodb: { db: namedBy('database'), dbName: namedBy('database'), namespace: keptApartBy('database') },
@@ -104,15 +117,15 @@ function keptApartBy(what: string): string {
 }
 
 /**
- * Refuses the `backendOptions` the cache name decides for `backend` (see `CACHE_NAME_OPTIONS`): an
- * `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`, rather than an
- * option that is silently ignored.
+ * Refuses the `backendOptions` reqcache decides for `backend` (see `RESERVED_OPTIONS`): an
+ * `InvalidOptionError` naming `backendOptions.<name>` and saying why (for most, to use `cacheName`),
+ * rather than an option that is silently ignored or breaks the cache.
  */
-export function refuseCacheNameOptions(
+export function refuseReservedOptions(
   backend: BackendName,
   backendOptions: Readonly<Record<string, unknown>>,
 ): void {
-  const refused = CACHE_NAME_OPTIONS[backend];
+  const refused = RESERVED_OPTIONS[backend];
   if (refused === undefined) return;
   for (const [name, why] of Object.entries(refused)) {
     const value = backendOptions[name];

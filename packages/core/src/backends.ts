@@ -11,7 +11,7 @@ import {
   type OpenedBackend,
   postgresTable,
   redisNamespace,
-  refuseCacheNameOptions,
+  refuseReservedOptions,
   sqlitePath,
 } from './backend-names.js';
 import { openMongo, openPostgres, openRedis } from './backends-server.js';
@@ -72,10 +72,13 @@ let warnedNoSqlite = false;
  *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
- *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
- *   rest to the Redis client (`database`, `password`, `socket`, …). A connection attempt gives up after
- *   5 s or 3 retries (`socket.connectTimeout`, `socket.reconnectStrategy`); the next call tries again.
- *   `namespace` and `noNamespaceAffectsAll` are refused (the namespace is `cacheName`).
+ *   `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
+ *   positive integer) go to `@keyv/redis`, the rest to the Redis client (`database`, `password`,
+ *   `socket`, …). A connection attempt gives up after 5 s or 3 retries (`socket.connectTimeout`,
+ *   `socket.reconnectStrategy`); the next call tries again. `namespace`, `noNamespaceAffectsAll` and
+ *   `keyPrefixSeparator` are refused (keys are `<cacheName>::<key>`, the prefix `keys()`, `clear()` and
+ *   the reqcache CLI rely on), and so are `throwOnErrors` and `throwOnConnectError` (reqcache decides how
+ *   store failures surface: never thrown to the caller, reported once per outage).
  * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
  *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
  *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,
@@ -104,8 +107,9 @@ let warnedNoSqlite = false;
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient; `tableName` is refused. Items are limited
  *   to 400 KB.
  *
- * A refused option is one the cache name decides: reqcache sets it itself, so it would be silently
- * ignored; it is an `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`.
+ * A refused option is one reqcache decides: mostly one the cache name decides (reqcache sets it itself,
+ * so it would be silently ignored). It is an `InvalidOptionError` naming `backendOptions.<name>` and
+ * saying why: for those, to use `cacheName`.
  *
  * With `bounds` (`maxEntries` / `maxBytes`), any of them but a Keyv instance is wrapped in a
  * {@link BoundedStore}: least-recently-used eviction, the order kept across restarts on SQLite.
@@ -160,7 +164,7 @@ function openUnbounded(
   if (backend instanceof Keyv) return { keyv: backend, name: 'custom' };
   if (typeof backend !== 'string')
     return { keyv: new Keyv({ store: backend, throwOnErrors: true }), name: 'custom' };
-  refuseCacheNameOptions(backend, backendOptions);
+  refuseReservedOptions(backend, backendOptions);
   switch (backend) {
     case 'memory':
       return { keyv: memoryKeyv(), name: 'memory' };

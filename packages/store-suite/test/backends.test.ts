@@ -1,4 +1,5 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CacheEngine, InvalidOptionError, ReqcacheError } from '@reqcache/core';
 import {
   BACKEND_DEFAULTS,
@@ -366,12 +367,27 @@ for (const [backend, scheme] of [
   });
 }
 
-test('redis: other backendOptions reach the client (database) and the adapter (keyPrefixSeparator)', async (t) => {
+/** The part of the @keyv/redis store and node-redis client the Redis tests use. */
+interface RedisStoreForTests {
+  clearBatchSize: number;
+  useUnlink: boolean;
+  connectionTimeout: number | undefined;
+  client: RedisClientForTests;
+}
+interface RedisClientForTests {
+  keys(pattern: string): Promise<string[]>;
+  duplicate(): RedisClientForTests;
+  connect(): Promise<unknown>;
+  monitor(listener: (line: string) => void): Promise<void>;
+  destroy(): void;
+}
+
+test('redis: other backendOptions reach the client (database)', async (t) => {
   const cacheName = uniqueCacheName();
   const inDatabaseOne = new CacheEngine({
     backend: 'redis',
     cacheName,
-    backendOptions: { url: REDIS_URL, database: 1, keyPrefixSeparator: '|' },
+    backendOptions: { url: REDIS_URL, database: 1 },
   });
   const inDatabaseZero = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
   t.teardown(async () => {
@@ -382,7 +398,124 @@ test('redis: other backendOptions reach the client (database) and the adapter (k
   await inDatabaseOne.keyv.set('abc', 'value');
   t.is(await inDatabaseOne.keyv.get('abc'), 'value');
   t.is(await inDatabaseZero.keyv.get('abc'), undefined);
-  const client = (inDatabaseOne.keyv.store as { client: { keys(pattern: string): Promise<string[]> } })
-    .client;
-  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}|abc`]);
+  const client = (inDatabaseOne.keyv.store as RedisStoreForTests).client;
+  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}::abc`]);
+});
+
+test('redis: clearBatchSize, useUnlink and connectionTimeout reach @keyv/redis and act on the server', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const engine = new CacheEngine({
+    backend: 'redis',
+    cacheName,
+    backendOptions: { url: REDIS_URL, clearBatchSize: 2, useUnlink: false, connectionTimeout: 2000 },
+  });
+  t.teardown(() => engine.cache.close());
+  const store = engine.keyv.store as RedisStoreForTests;
+  t.deepEqual([store.clearBatchSize, store.useUnlink, store.connectionTimeout], [2, false, 2000]);
+  for (const key of ['a', 'b', 'c', 'd', 'e']) await engine.keyv.set(key, 'value');
+  // What reaches the server, seen by MONITOR on a connection of its own (other tests share the server).
+  const monitor = store.client.duplicate();
+  await monitor.connect();
+  t.teardown(() => monitor.destroy());
+  const lines: string[] = [];
+  await monitor.monitor((line) => {
+    if (line.includes(cacheName)) lines.push(line.toUpperCase());
+  });
+  await engine.keyv.delete('a');
+  await engine.cache.clear();
+  t.deepEqual(await store.client.keys(`${cacheName}*`), []);
+  const sentAll = () =>
+    lines.some((line) => line.includes('"SCAN"')) && lines.some((line) => line.includes('"DEL"'));
+  for (let i = 0; i < 100 && !sentAll(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const upper = cacheName.toUpperCase();
+  t.true(
+    lines.some((line) => line.includes(`"DEL" "${upper}::A"`)),
+    lines.join('\n'),
+  );
+  t.false(
+    lines.some((line) => line.includes('"UNLINK"')),
+    lines.join('\n'),
+  );
+  t.true(
+    lines.some((line) => line.includes(`"SCAN" "0" "MATCH" "${upper}::*" "COUNT" "2"`)),
+    lines.join('\n'),
+  );
+});
+
+test('redis: connectionTimeout bounds a connection attempt to a server that does not answer', async (t) => {
+  // A server that accepts the connection and never answers: only connectionTimeout gives up on it.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as AddressInfo;
+  const engine = new CacheEngine({
+    backend: 'redis',
+    cacheName: uniqueCacheName(),
+    backendOptions: { url: `redis://127.0.0.1:${port}`, connectionTimeout: 300 },
+  });
+  const errors: ReqcacheError[] = [];
+  engine.on('error', (error) => errors.push(error));
+  t.teardown(() => engine.cache.close());
+  const server = await createTestServer(t);
+  const started = performance.now();
+  const response = await fetchThrough(engine, `${server.url}/bytes/32`);
+  t.true(performance.now() - started < 3000);
+  t.deepEqual([response.status, response.fromCache], [200, false]);
+  t.regex(errors.map((error) => error.message).join('\n'), /timed out after 300ms/);
+});
+
+test('redis: @keyv/redis options that reqcache decides are refused, saying why', (t) => {
+  const cases = [
+    ['keyPrefixSeparator', ':', 'reqcache lays keys out as <cacheName>::<key>'],
+    ['keyPrefixSeparator', '', 'use cacheName for the key namespace'],
+    ['throwOnErrors', true, "listen for 'error' instead"],
+    ['throwOnErrors', false, 'reqcache decides how store failures surface'],
+    ['throwOnConnectError', false, 'outage would be reported again'],
+    ['throwOnConnectError', true, 'reqcache needs a failed connection to fail the store call'],
+  ] as const;
+  for (const [name, value, why] of cases) {
+    const label = `${name} ${String(value)}`;
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'redis', backendOptions: { url: REDIS_URL, [name]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${name}`, label);
+    t.is(error?.value, value, label);
+    t.true(error?.message.includes(`"backendOptions.${name}"`), label);
+    t.true(error?.message.includes(`no ${name} for the redis backend: `), label);
+    t.true(error?.message.includes(why), label);
+  }
+});
+
+test('redis: a bad value of an adapter option is an InvalidOptionError, not ignored', (t) => {
+  const cases = [
+    ['clearBatchSize', 0],
+    ['clearBatchSize', -5],
+    ['clearBatchSize', 2.5],
+    ['clearBatchSize', '100'],
+    ['useUnlink', 'false'],
+    ['useUnlink', 0],
+    ['connectionTimeout', 0],
+    ['connectionTimeout', '5000'],
+  ] as const;
+  for (const [name, value] of cases) {
+    const label = `${name} ${JSON.stringify(value)}`;
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'redis', backendOptions: { url: REDIS_URL, [name]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${name}`, label);
+  }
 });
