@@ -103,8 +103,21 @@ const RESERVED_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<str
       'a recovery and the outage would be reported again',
   },
   postgres: { namespace: keptApartBy('table') },
-  mongodb: { db: namedBy('database'), dbName: namedBy('database'), namespace: keptApartBy('database') },
-  gridfs: { dbName: namedBy('database') },
+  mongodb: {
+    db: namedBy('database'),
+    dbName: namedBy('database'),
+    database: namedBy('database'),
+    namespace: keptApartBy('database'),
+  },
+  // The MongoClient would refuse all but dbName with its own MongoParseError, which names no option of
+  // reqcache's and does not say what to do instead.
+  gridfs: {
+    db: namedBy('database'),
+    dbName: namedBy('database'),
+    database: namedBy('database'),
+    namespace:
+      'reqcache keeps each cache in its own database, named from cacheName, with no key prefix; use cacheName to keep caches apart',
+  },
   dynamodb: { tableName: namedBy('table') },
 };
 

@@ -91,7 +91,7 @@ let warnedNoSqlite = false;
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
- *   to `@keyv/mongo`; `db`, `dbName` and `namespace` are refused. A first connection that fails makes
+ *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. A first connection that fails makes
  *   every later call a reported store failure.
  * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
@@ -100,7 +100,8 @@ let warnedNoSqlite = false;
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
- *   (`serverSelectionTimeoutMS` defaults to 5000); `dbName` is refused.
+ *   (`serverSelectionTimeoutMS` defaults to 5000); `db`, `dbName`, `database` and `namespace` are
+ *   refused (the database is `cacheName`).
  * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),

@@ -90,7 +90,11 @@ test('backendOptions the cache name decides are an InvalidOptionError saying to 
     ['mongodb', 'db', 'name the database'],
     ['mongodb', 'dbName', 'name the database'],
     ['mongodb', 'namespace', 'own database'],
+    ['mongodb', 'database', 'name the database'],
     ['gridfs', 'dbName', 'name the database'],
+    ['gridfs', 'db', 'name the database'],
+    ['gridfs', 'database', 'name the database'],
+    ['gridfs', 'namespace', 'own database'],
     ['dynamodb', 'tableName', 'name the table'],
   ] as const;
   for (const [backend, name, why] of cases) {
@@ -339,6 +343,47 @@ test('mongodb: cacheName is the database, collection responses', async (t) => {
     documents.map((document) => document['key']),
     ['reqcache:abc'],
   );
+});
+
+test("gridfs: db, database and namespace are reqcache's InvalidOptionError, not the driver's MongoParseError", async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const cacheName = uniqueCacheName();
+  for (const name of ['db', 'database', 'namespace']) {
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'gridfs',
+          cacheName,
+          backendOptions: { ...mongo.clientOptions, url: mongo.url, [name]: 'other_cache' },
+        }),
+      { instanceOf: InvalidOptionError },
+      name,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', name);
+    t.is(error?.option, `backendOptions.${name}`, name);
+    t.is(error?.name, 'InvalidOptionError', name);
+    t.true(error?.message.includes(`no ${name} for the gridfs backend`), name);
+    t.true(error?.message.includes('use cacheName'), name);
+    t.is(error?.cause, undefined, name);
+  }
+  // Nothing was created on the server; the cache opens under cacheName without them.
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  t.teardown(() => client.close());
+  const databases = await client.db().admin().listDatabases();
+  t.false(
+    databases.databases.some((database) => database.name === 'other_cache' || database.name === cacheName),
+  );
+  t.teardown(() => dropMongoDatabase(mongo, cacheName));
+  const engine = new CacheEngine({
+    backend: 'gridfs',
+    cacheName,
+    backendOptions: { ...mongo.clientOptions, url: mongo.url, db: undefined, database: undefined },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `gridfs (${cacheName})`);
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
 });
 
 for (const [backend, scheme] of [
