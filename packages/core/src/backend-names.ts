@@ -22,14 +22,43 @@ export function redisNamespace(cacheName: string): string {
   return cacheName.replace(/[*?[\]\\]/g, '_');
 }
 
+/** Postgres identifiers are at most 63 bytes (longer ones are silently cut). */
+const POSTGRES_IDENTIFIER_MAX = 63;
+
+/**
+ * The longest Postgres table name: the leases of `coalesce: 'store'` live in `<table>_leases`, which
+ * must fit in an identifier too (cut to 63 bytes, it could name the cache's own table or another's).
+ */
+export const POSTGRES_TABLE_MAX = POSTGRES_IDENTIFIER_MAX - '_leases'.length;
+
 /**
  * The Postgres table for a cache name: lower case, characters other than letters, digits and `_`
- * become `_`, a leading digit gets a `_` prefix, at most 63 characters (`'HTTP-Cache'` → `http_cache`).
+ * become `_`, a leading digit gets a `_` prefix, at most {@link POSTGRES_TABLE_MAX} (56) characters
+ * (`'HTTP-Cache'` → `http_cache`).
  */
 export function postgresTable(cacheName: string): string {
   let name = cacheName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   if (name === '' || /^[0-9]/.test(name)) name = `_${name}`;
-  return name.slice(0, 63);
+  return name.slice(0, POSTGRES_TABLE_MAX);
+}
+
+/**
+ * Checks a Postgres name given in `backendOptions` (`table`, `schema`): `@keyv/postgres` writes it into
+ * its SQL unquoted (where Postgres folds it to lower case) and, when listing keys, quoted (where it
+ * does not), so only a plain lower-case identifier names one table everywhere and cannot change the
+ * SQL. Anything else is an `InvalidOptionError` naming `backendOptions.<option>`.
+ */
+export function postgresName(option: 'table' | 'schema', value: unknown): string {
+  const max = option === 'table' ? POSTGRES_TABLE_MAX : POSTGRES_IDENTIFIER_MAX;
+  if (typeof value === 'string' && /^[a-z_][a-z0-9_]*$/.test(value) && value.length <= max) return value;
+  const why =
+    option === 'table' ? `, so that <table>_leases fits in Postgres's ${POSTGRES_IDENTIFIER_MAX}` : '';
+  throw new InvalidOptionError(
+    `backendOptions.${option}`,
+    value,
+    `a plain lower-case SQL identifier (a-z, 0-9 and _, not starting with a digit) of at most ${max} ` +
+      `characters${why}: @keyv/postgres puts it into its SQL unquoted`,
+  );
 }
 
 /** The Mongo database for a cache name: characters Mongo forbids (`/\. "$*<>:|?`) become `_`, at most 63. */
@@ -50,19 +79,45 @@ export function dynamoTable(cacheName: string): string {
 }
 
 /**
- * Store options that the cache name decides, per backend: reqcache sets them itself (or, once it has,
- * they have no effect), so given in `backendOptions` they would be silently ignored. Each maps to what
- * the error says instead.
+ * Store options that reqcache decides itself, per backend, so that given in `backendOptions` they
+ * would be silently ignored or would break what reqcache relies on. Most are where a cache lives, which
+ * the cache name decides: reqcache sets them itself (or, once it has, they have no effect). On Redis,
+ * the key layout and how store failures surface are reqcache's too. Each maps to what the error says.
  */
-const CACHE_NAME_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<string, string>>>>> = {
+const RESERVED_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<string, string>>>>> = {
   redis: {
     namespace:
       'reqcache sets the key namespace from cacheName, keys being <cacheName>::<key>; use cacheName for the key namespace',
     noNamespaceAffectsAll: 'reqcache always sets a key namespace, from cacheName, so it would have no effect',
+    keyPrefixSeparator:
+      'reqcache lays keys out as <cacheName>::<key>: keys() and clear() match that prefix (another separator ' +
+      "could match another cache's keys) and the reqcache CLI finds a cache by its cacheName alone; use " +
+      'cacheName for the key namespace',
+    throwOnErrors:
+      'reqcache decides how store failures surface: it sets throwOnErrors on its own Keyv, and a failure never ' +
+      "throws to the caller but is reported as an ERR_CACHE_STORE 'error' event, once per outage, while " +
+      "requests go to the network; listen for 'error' instead",
+    throwOnConnectError:
+      'reqcache needs a failed connection to fail the store call, so that an outage is reported once and the ' +
+      'store skipped until a probe reconnects; turned off, each probe of an unreachable server would read as ' +
+      'a recovery and the outage would be reported again',
   },
   postgres: { namespace: keptApartBy('table') },
-  mongodb: { db: namedBy('database'), dbName: namedBy('database'), namespace: keptApartBy('database') },
-  gridfs: { dbName: namedBy('database') },
+  mongodb: {
+    db: namedBy('database'),
+    dbName: namedBy('database'),
+    database: namedBy('database'),
+    namespace: keptApartBy('database'),
+  },
+  // The MongoClient would refuse all but dbName with its own MongoParseError, which names no option of
+  // reqcache's and does not say what to do instead.
+  gridfs: {
+    db: namedBy('database'),
+    dbName: namedBy('database'),
+    database: namedBy('database'),
+    namespace:
+      'reqcache keeps each cache in its own database, named from cacheName, with no key prefix; use cacheName to keep caches apart',
+  },
   dynamodb: { tableName: namedBy('table') },
 };
 
@@ -75,15 +130,15 @@ function keptApartBy(what: string): string {
 }
 
 /**
- * Refuses the `backendOptions` the cache name decides for `backend` (see `CACHE_NAME_OPTIONS`): an
- * `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`, rather than an
- * option that is silently ignored.
+ * Refuses the `backendOptions` reqcache decides for `backend` (see `RESERVED_OPTIONS`): an
+ * `InvalidOptionError` naming `backendOptions.<name>` and saying why (for most, to use `cacheName`),
+ * rather than an option that is silently ignored or breaks the cache.
  */
-export function refuseCacheNameOptions(
+export function refuseReservedOptions(
   backend: BackendName,
   backendOptions: Readonly<Record<string, unknown>>,
 ): void {
-  const refused = CACHE_NAME_OPTIONS[backend];
+  const refused = RESERVED_OPTIONS[backend];
   if (refused === undefined) return;
   for (const [name, why] of Object.entries(refused)) {
     const value = backendOptions[name];

@@ -11,34 +11,56 @@ import {
   mongoDatabase,
   NAMESPACE,
   type OpenedBackend,
+  postgresName,
   postgresTable,
   redisNamespace,
   type StoreClass,
 } from './backend-names.js';
+import { InvalidOptionError } from './errors.js';
 
 /**
- * Options of the `@keyv/redis` adapter itself; every other `backendOptions` key goes to the Redis client.
- * `namespace` and `noNamespaceAffectsAll` are refused before this (the namespace is the cache name).
+ * The `@keyv/redis` adapter's own options that reqcache leaves to the user, each with the values it
+ * takes (the adapter would ignore or trip on others); every other `backendOptions` key goes to the
+ * Redis client. The adapter's other options are refused before this (see `RESERVED_OPTIONS`):
+ * `namespace`, `noNamespaceAffectsAll` and `keyPrefixSeparator` (keys are `<cacheName>::<key>`),
+ * `throwOnErrors` and `throwOnConnectError` (reqcache decides how store failures surface).
  */
-const REDIS_ADAPTER_OPTIONS = new Set([
-  'keyPrefixSeparator',
-  'clearBatchSize',
-  'useUnlink',
-  'throwOnConnectError',
-  'connectionTimeout',
-]);
+const REDIS_ADAPTER_OPTIONS: Readonly<
+  Record<string, { valid: (value: unknown) => boolean; expected: string }>
+> = {
+  clearBatchSize: {
+    valid: isPositiveInteger,
+    expected: 'a positive integer: the keys clear() deletes per batch',
+  },
+  useUnlink: {
+    valid: (value) => typeof value === 'boolean',
+    expected: 'a boolean: false deletes keys with DEL instead of UNLINK',
+  },
+  connectionTimeout: {
+    valid: isPositiveInteger,
+    expected: 'a positive integer: the milliseconds a connection attempt may take',
+  },
+};
+
+function isPositiveInteger(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) > 0;
+}
 
 export function openRedis(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
-  const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
   const { url, uri, socket, ...rest } = backendOptions;
   const adapterOptions: Record<string, unknown> = {};
   const clientOptions: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(rest)) {
-    (REDIS_ADAPTER_OPTIONS.has(name) ? adapterOptions : clientOptions)[name] = value;
+    const option = Object.hasOwn(REDIS_ADAPTER_OPTIONS, name) ? REDIS_ADAPTER_OPTIONS[name] : undefined;
+    if (option === undefined) clientOptions[name] = value;
+    else if (value === undefined) continue;
+    else if (option.valid(value)) adapterOptions[name] = value;
+    else throw new InvalidOptionError(`backendOptions.${name}`, value, option.expected);
   }
+  const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
   const namespace = redisNamespace(cacheName);
   const store = new KeyvRedis(
     {
@@ -67,15 +89,18 @@ export function openPostgres(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
+  const { url, uri, table: givenTable, schema: givenSchema, ...rest } = backendOptions;
+  // Checked before the store package loads: @keyv/postgres writes both names into its SQL unquoted.
+  const table = givenTable === undefined ? postgresTable(cacheName) : postgresName('table', givenTable);
+  const schema = givenSchema === undefined ? 'public' : postgresName('schema', givenSchema);
   const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
   const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
-  const { url, uri, ...rest } = backendOptions;
-  const table = postgresTable(cacheName);
   const options: Record<string, unknown> = {
-    table,
     keySize: 1024,
     iterationLimit: 500,
     ...rest,
+    table,
+    schema,
     uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
   };
   // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
@@ -98,7 +123,8 @@ export function openPostgres(
   return {
     keyv: new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE }),
     name: 'postgres',
-    location: table,
+    // The table the entries (and `<table>_leases`) are in: `backendOptions.table` when given.
+    location: schema === 'public' ? table : `${schema}.${table}`,
   };
 }
 

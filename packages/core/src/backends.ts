@@ -11,7 +11,7 @@ import {
   type OpenedBackend,
   postgresTable,
   redisNamespace,
-  refuseCacheNameOptions,
+  refuseReservedOptions,
   sqlitePath,
 } from './backend-names.js';
 import { openMongo, openPostgres, openRedis } from './backends-server.js';
@@ -72,19 +72,26 @@ let warnedNoSqlite = false;
  *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
- *   `keyPrefixSeparator`, `clearBatchSize`, `useUnlink`, `connectionTimeout` go to `@keyv/redis`, the
- *   rest to the Redis client (`database`, `password`, `socket`, …). A connection attempt gives up after
- *   5 s or 3 retries (`socket.connectTimeout`, `socket.reconnectStrategy`); the next call tries again.
- *   `namespace` and `noNamespaceAffectsAll` are refused (the namespace is `cacheName`).
- * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier:
- *   `http_cache`); `backendOptions.url` (or `uri`) is the connection string, default
- *   `postgresql://postgres@127.0.0.1:5432/postgres`; other options (`schema`, `keySize` (1024),
- *   `useUnloggedTable`, `max`, `ssl`, …) go to `@keyv/postgres` and its `pg.Pool`, one pool per cache;
- *   `namespace` is refused.
+ *   `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
+ *   positive integer) go to `@keyv/redis`, the rest to the Redis client (`database`, `password`,
+ *   `socket`, …). A connection attempt gives up after 5 s or 3 retries (`socket.connectTimeout`,
+ *   `socket.reconnectStrategy`); the next call tries again. `namespace`, `noNamespaceAffectsAll` and
+ *   `keyPrefixSeparator` are refused (keys are `<cacheName>::<key>`, the prefix `keys()`, `clear()` and
+ *   the reqcache CLI rely on), and so are `throwOnErrors` and `throwOnConnectError` (reqcache decides how
+ *   store failures surface: never thrown to the caller, reported once per outage).
+ * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
+ *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
+ *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,
+ *   default `postgresql://postgres@127.0.0.1:5432/postgres`. `table` and `schema` (`public`) must be
+ *   plain lower-case SQL identifiers (`a-z`, `0-9`, `_`, not starting with a digit; at most 56 and 63
+ *   characters), else an `InvalidOptionError`: `@keyv/postgres` puts them into its SQL unquoted. The
+ *   location reported (`backendName`: `postgres (my_table)`, `postgres (my_schema.my_table)`) is the
+ *   table used. Other options (`keySize` (1024), `useUnloggedTable`, `max`, `ssl`, …) go to
+ *   `@keyv/postgres` and its `pg.Pool`, one pool per cache; `namespace` is refused.
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
- *   to `@keyv/mongo`; `db`, `dbName` and `namespace` are refused. A first connection that fails makes
+ *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. A first connection that fails makes
  *   every later call a reported store failure.
  * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
@@ -93,15 +100,17 @@ let warnedNoSqlite = false;
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
- *   (`serverSelectionTimeoutMS` defaults to 5000); `dbName` is refused.
+ *   (`serverSelectionTimeoutMS` defaults to 5000); `db`, `dbName`, `database` and `namespace` are
+ *   refused (the database is `cacheName`).
  * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient; `tableName` is refused. Items are limited
  *   to 400 KB.
  *
- * A refused option is one the cache name decides: reqcache sets it itself, so it would be silently
- * ignored; it is an `InvalidOptionError` naming `backendOptions.<name>` and saying to use `cacheName`.
+ * A refused option is one reqcache decides: mostly one the cache name decides (reqcache sets it itself,
+ * so it would be silently ignored). It is an `InvalidOptionError` naming `backendOptions.<name>` and
+ * saying why: for those, to use `cacheName`.
  *
  * With `bounds` (`maxEntries` / `maxBytes`), any of them but a Keyv instance is wrapped in a
  * {@link BoundedStore}: least-recently-used eviction, the order kept across restarts on SQLite.
@@ -156,7 +165,7 @@ function openUnbounded(
   if (backend instanceof Keyv) return { keyv: backend, name: 'custom' };
   if (typeof backend !== 'string')
     return { keyv: new Keyv({ store: backend, throwOnErrors: true }), name: 'custom' };
-  refuseCacheNameOptions(backend, backendOptions);
+  refuseReservedOptions(backend, backendOptions);
   switch (backend) {
     case 'memory':
       return { keyv: memoryKeyv(), name: 'memory' };

@@ -1,4 +1,5 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CacheEngine, InvalidOptionError, ReqcacheError } from '@reqcache/core';
 import {
   BACKEND_DEFAULTS,
@@ -68,7 +69,8 @@ test('cache names become valid store names', (t) => {
   t.is(postgresTable('My-Cache.v2'), 'my_cache_v2');
   t.is(postgresTable('2024 cache'), '_2024_cache');
   t.is(postgresTable(''), '_');
-  t.is(postgresTable('x'.repeat(100)).length, 63);
+  // At most 56 characters, so that the leases table <table>_leases fits in Postgres's 63.
+  t.is(postgresTable('x'.repeat(100)).length, 56);
   t.is(mongoDatabase('http_cache'), 'http_cache');
   t.is(mongoDatabase('a.b/c d'), 'a_b_c_d');
   t.is(redisNamespace('http_cache'), 'http_cache');
@@ -88,7 +90,11 @@ test('backendOptions the cache name decides are an InvalidOptionError saying to 
     ['mongodb', 'db', 'name the database'],
     ['mongodb', 'dbName', 'name the database'],
     ['mongodb', 'namespace', 'own database'],
+    ['mongodb', 'database', 'name the database'],
     ['gridfs', 'dbName', 'name the database'],
+    ['gridfs', 'db', 'name the database'],
+    ['gridfs', 'database', 'name the database'],
+    ['gridfs', 'namespace', 'own database'],
     ['dynamodb', 'tableName', 'name the table'],
   ] as const;
   for (const [backend, name, why] of cases) {
@@ -154,6 +160,153 @@ test('postgres: cacheName is the table, keys up to 1024 characters', async (t) =
   t.deepEqual(rows.rows, [{ n: 1 }]);
 });
 
+/** Whether a table exists on the test database (`schema.table`, unquoted lower-case names). */
+async function postgresTableExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const result = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      name,
+    ]);
+    return result.rows[0]?.found !== null;
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+test('postgres: backendOptions.table is the table used, for entries and leases, and the one reported', async (t) => {
+  const server = await createTestServer(t);
+  const cacheName = uniqueCacheName();
+  const table = uniqueCacheName('custom_table');
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${table}, ${table}_leases`));
+  t.teardown(() => dropPostgresTable(cacheName));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL, table },
+    coalesce: 'store',
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${table})`);
+  // A miss under coalesce: 'store' takes a lease, then stores the response.
+  const first = await fetchThrough(engine, `${server.url}/cache/60`);
+  const second = await fetchThrough(engine, `${server.url}/cache/60`);
+  t.deepEqual([first.fromCache, second.fromCache], [false, true]);
+  t.true(await postgresTableExists(table));
+  t.true(await postgresTableExists(`${table}_leases`));
+  t.false(await postgresTableExists(postgresTable(cacheName)));
+  t.false(await postgresTableExists(`${postgresTable(cacheName)}_leases`));
+  // Maintenance lists the entries of that table.
+  t.is((await engine.cache.keys().next()).done, false);
+});
+
+test('postgres: backendOptions.schema is reported with the table', async (t) => {
+  const schema = uniqueCacheName('custom_schema');
+  const cacheName = uniqueCacheName();
+  t.teardown(() => dropPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL, schema },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${schema}.${postgresTable(cacheName)})`);
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+  t.true(await postgresTableExists(`${schema}.${postgresTable(cacheName)}`));
+  t.false(await postgresTableExists(`public.${postgresTable(cacheName)}`));
+});
+
+test('postgres: a long cacheName leaves room for its leases table', async (t) => {
+  const server = await createTestServer(t);
+  const cacheName = uniqueCacheName(`long_${'x'.repeat(60)}`);
+  const table = postgresTable(cacheName);
+  t.is(table.length, 56);
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${table}, ${table}_leases`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    cacheName,
+    backendOptions: { url: POSTGRES_URL },
+    coalesce: 'store',
+  });
+  t.teardown(() => engine.cache.close());
+  const errors: ReqcacheError[] = [];
+  engine.on('error', (error) => errors.push(error));
+  const first = await fetchThrough(engine, `${server.url}/cache/60`);
+  const second = await fetchThrough(engine, `${server.url}/cache/60`);
+  t.deepEqual([first.fromCache, second.fromCache], [false, true]);
+  t.true(await postgresTableExists(`${table}_leases`));
+  t.is(engine.stats().leaseFallbacks, 0);
+  t.deepEqual(errors, []);
+});
+
+test('postgres: a table or schema that is not a plain lower-case SQL identifier is an InvalidOptionError', async (t) => {
+  const injected = uniqueCacheName('injected');
+  const cases: Array<['table' | 'schema', unknown]> = [
+    ['table', `x (key text); CREATE TABLE ${injected} (a int); --`],
+    ['table', 'My_Cache'],
+    ['table', '2024_cache'],
+    ['table', 'public.cache'],
+    ['table', 'cache-v2'],
+    ['table', '"quoted"'],
+    ['table', ''],
+    ['table', 'x'.repeat(57)],
+    ['table', 42],
+    ['schema', `public; CREATE TABLE ${injected} (a int); --`],
+    ['schema', 'Reports'],
+    ['schema', 'x'.repeat(64)],
+  ];
+  for (const [option, value] of cases) {
+    const label = `${option} ${String(value)}`;
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'postgres',
+          cacheName: uniqueCacheName(),
+          backendOptions: { url: POSTGRES_URL, [option]: value },
+        }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${option}`, label);
+    t.is(error?.value, value, label);
+    t.true(error?.message.includes(`"backendOptions.${option}"`), label);
+    t.true(error?.message.includes('a plain lower-case SQL identifier'), label);
+  }
+  const table = t.throws(
+    () => new CacheEngine({ backend: 'postgres', backendOptions: { url: POSTGRES_URL, table: 'My_Cache' } }),
+    { instanceOf: InvalidOptionError },
+  );
+  t.is(
+    table?.message,
+    'Invalid value for option "backendOptions.table": "My_Cache" (expected a plain lower-case SQL identifier ' +
+      '(a-z, 0-9 and _, not starting with a digit) of at most 56 characters, so that <table>_leases fits in ' +
+      "Postgres's 63: @keyv/postgres puts it into its SQL unquoted)",
+  );
+  // Refused before anything reached the server.
+  t.false(await postgresTableExists(injected));
+  // The longest names pass.
+  const longest = uniqueCacheName('longest').padEnd(56, 'x');
+  t.teardown(() => dropPostgres(`DROP TABLE IF EXISTS ${longest}`));
+  const engine = new CacheEngine({
+    backend: 'postgres',
+    backendOptions: { url: POSTGRES_URL, table: longest, schema: 'public' },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `postgres (${longest})`);
+});
+
 test('postgres: closing one cache leaves another on the same server working', async (t) => {
   const [nameOne, nameTwo] = [uniqueCacheName(), uniqueCacheName()];
   t.teardown(() => dropPostgresTable(nameOne));
@@ -192,6 +345,47 @@ test('mongodb: cacheName is the database, collection responses', async (t) => {
   );
 });
 
+test("gridfs: db, database and namespace are reqcache's InvalidOptionError, not the driver's MongoParseError", async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const cacheName = uniqueCacheName();
+  for (const name of ['db', 'database', 'namespace']) {
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'gridfs',
+          cacheName,
+          backendOptions: { ...mongo.clientOptions, url: mongo.url, [name]: 'other_cache' },
+        }),
+      { instanceOf: InvalidOptionError },
+      name,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', name);
+    t.is(error?.option, `backendOptions.${name}`, name);
+    t.is(error?.name, 'InvalidOptionError', name);
+    t.true(error?.message.includes(`no ${name} for the gridfs backend`), name);
+    t.true(error?.message.includes('use cacheName'), name);
+    t.is(error?.cause, undefined, name);
+  }
+  // Nothing was created on the server; the cache opens under cacheName without them.
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  t.teardown(() => client.close());
+  const databases = await client.db().admin().listDatabases();
+  t.false(
+    databases.databases.some((database) => database.name === 'other_cache' || database.name === cacheName),
+  );
+  t.teardown(() => dropMongoDatabase(mongo, cacheName));
+  const engine = new CacheEngine({
+    backend: 'gridfs',
+    cacheName,
+    backendOptions: { ...mongo.clientOptions, url: mongo.url, db: undefined, database: undefined },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, `gridfs (${cacheName})`);
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+});
+
 for (const [backend, scheme] of [
   ['redis', 'redis'],
   ['postgres', 'postgresql'],
@@ -218,12 +412,27 @@ for (const [backend, scheme] of [
   });
 }
 
-test('redis: other backendOptions reach the client (database) and the adapter (keyPrefixSeparator)', async (t) => {
+/** The part of the @keyv/redis store and node-redis client the Redis tests use. */
+interface RedisStoreForTests {
+  clearBatchSize: number;
+  useUnlink: boolean;
+  connectionTimeout: number | undefined;
+  client: RedisClientForTests;
+}
+interface RedisClientForTests {
+  keys(pattern: string): Promise<string[]>;
+  duplicate(): RedisClientForTests;
+  connect(): Promise<unknown>;
+  monitor(listener: (line: string) => void): Promise<void>;
+  destroy(): void;
+}
+
+test('redis: other backendOptions reach the client (database)', async (t) => {
   const cacheName = uniqueCacheName();
   const inDatabaseOne = new CacheEngine({
     backend: 'redis',
     cacheName,
-    backendOptions: { url: REDIS_URL, database: 1, keyPrefixSeparator: '|' },
+    backendOptions: { url: REDIS_URL, database: 1 },
   });
   const inDatabaseZero = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
   t.teardown(async () => {
@@ -234,7 +443,124 @@ test('redis: other backendOptions reach the client (database) and the adapter (k
   await inDatabaseOne.keyv.set('abc', 'value');
   t.is(await inDatabaseOne.keyv.get('abc'), 'value');
   t.is(await inDatabaseZero.keyv.get('abc'), undefined);
-  const client = (inDatabaseOne.keyv.store as { client: { keys(pattern: string): Promise<string[]> } })
-    .client;
-  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}|abc`]);
+  const client = (inDatabaseOne.keyv.store as RedisStoreForTests).client;
+  t.deepEqual(await client.keys(`${cacheName}*`), [`${cacheName}::abc`]);
+});
+
+test('redis: clearBatchSize, useUnlink and connectionTimeout reach @keyv/redis and act on the server', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const engine = new CacheEngine({
+    backend: 'redis',
+    cacheName,
+    backendOptions: { url: REDIS_URL, clearBatchSize: 2, useUnlink: false, connectionTimeout: 2000 },
+  });
+  t.teardown(() => engine.cache.close());
+  const store = engine.keyv.store as RedisStoreForTests;
+  t.deepEqual([store.clearBatchSize, store.useUnlink, store.connectionTimeout], [2, false, 2000]);
+  for (const key of ['a', 'b', 'c', 'd', 'e']) await engine.keyv.set(key, 'value');
+  // What reaches the server, seen by MONITOR on a connection of its own (other tests share the server).
+  const monitor = store.client.duplicate();
+  await monitor.connect();
+  t.teardown(() => monitor.destroy());
+  const lines: string[] = [];
+  await monitor.monitor((line) => {
+    if (line.includes(cacheName)) lines.push(line.toUpperCase());
+  });
+  await engine.keyv.delete('a');
+  await engine.cache.clear();
+  t.deepEqual(await store.client.keys(`${cacheName}*`), []);
+  const sentAll = () =>
+    lines.some((line) => line.includes('"SCAN"')) && lines.some((line) => line.includes('"DEL"'));
+  for (let i = 0; i < 100 && !sentAll(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const upper = cacheName.toUpperCase();
+  t.true(
+    lines.some((line) => line.includes(`"DEL" "${upper}::A"`)),
+    lines.join('\n'),
+  );
+  t.false(
+    lines.some((line) => line.includes('"UNLINK"')),
+    lines.join('\n'),
+  );
+  t.true(
+    lines.some((line) => line.includes(`"SCAN" "0" "MATCH" "${upper}::*" "COUNT" "2"`)),
+    lines.join('\n'),
+  );
+});
+
+test('redis: connectionTimeout bounds a connection attempt to a server that does not answer', async (t) => {
+  // A server that accepts the connection and never answers: only connectionTimeout gives up on it.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as AddressInfo;
+  const engine = new CacheEngine({
+    backend: 'redis',
+    cacheName: uniqueCacheName(),
+    backendOptions: { url: `redis://127.0.0.1:${port}`, connectionTimeout: 300 },
+  });
+  const errors: ReqcacheError[] = [];
+  engine.on('error', (error) => errors.push(error));
+  t.teardown(() => engine.cache.close());
+  const server = await createTestServer(t);
+  const started = performance.now();
+  const response = await fetchThrough(engine, `${server.url}/bytes/32`);
+  t.true(performance.now() - started < 3000);
+  t.deepEqual([response.status, response.fromCache], [200, false]);
+  t.regex(errors.map((error) => error.message).join('\n'), /timed out after 300ms/);
+});
+
+test('redis: @keyv/redis options that reqcache decides are refused, saying why', (t) => {
+  const cases = [
+    ['keyPrefixSeparator', ':', 'reqcache lays keys out as <cacheName>::<key>'],
+    ['keyPrefixSeparator', '', 'use cacheName for the key namespace'],
+    ['throwOnErrors', true, "listen for 'error' instead"],
+    ['throwOnErrors', false, 'reqcache decides how store failures surface'],
+    ['throwOnConnectError', false, 'outage would be reported again'],
+    ['throwOnConnectError', true, 'reqcache needs a failed connection to fail the store call'],
+  ] as const;
+  for (const [name, value, why] of cases) {
+    const label = `${name} ${String(value)}`;
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'redis', backendOptions: { url: REDIS_URL, [name]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${name}`, label);
+    t.is(error?.value, value, label);
+    t.true(error?.message.includes(`"backendOptions.${name}"`), label);
+    t.true(error?.message.includes(`no ${name} for the redis backend: `), label);
+    t.true(error?.message.includes(why), label);
+  }
+});
+
+test('redis: a bad value of an adapter option is an InvalidOptionError, not ignored', (t) => {
+  const cases = [
+    ['clearBatchSize', 0],
+    ['clearBatchSize', -5],
+    ['clearBatchSize', 2.5],
+    ['clearBatchSize', '100'],
+    ['useUnlink', 'false'],
+    ['useUnlink', 0],
+    ['connectionTimeout', 0],
+    ['connectionTimeout', '5000'],
+  ] as const;
+  for (const [name, value] of cases) {
+    const label = `${name} ${JSON.stringify(value)}`;
+    const error = t.throws(
+      () => new CacheEngine({ backend: 'redis', backendOptions: { url: REDIS_URL, [name]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${name}`, label);
+  }
 });
