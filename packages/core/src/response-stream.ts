@@ -76,7 +76,10 @@ export class ResponseStream extends Readable {
  * from the network also gets the `Cache-Status` header (RFC 9211) when the setting is on.
  */
 export function setCacheFields(target: object, info: CacheInfo, description: string | (() => string)): void {
-  if (target instanceof ResponseStream) return target.setCacheFields(info, description);
+  if (target instanceof ResponseStream) {
+    target.setCacheFields(info, description);
+    return;
+  }
   Object.assign(target, info);
   if (typeof description === 'string') Object.assign(target, { cacheDescription: description });
   else defineDescription(target, 'cacheDescription', description);
