@@ -47,6 +47,7 @@ export {
   checkBodyAllowed,
   extractBody,
   headersOf,
+  isOneShotBody,
   isRequestLike,
   parseRequestUrl,
   requestFields,

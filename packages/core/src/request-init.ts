@@ -22,6 +22,8 @@ export interface RequestLike {
   readonly integrity?: string;
   readonly keepalive?: boolean;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** A copy whose body can be read while this one's stays unread (Fetch §5.4); every `Request` has it. */
+  clone?(): RequestLike;
 }
 
 /** True for a `Request` of any fetch implementation (duck-typed: `url`, `method`, `headers`, `arrayBuffer`). */
@@ -118,6 +120,18 @@ export async function extractBody(body: unknown): Promise<{ bytes: Uint8Array; c
     bytes: new Uint8Array(await extracted.arrayBuffer()),
     contentType: extracted.headers.get('content-type'),
   };
+}
+
+/**
+ * True for the bodies {@link extractBody} can only read by consuming them: a `ReadableStream` (of any
+ * implementation) and an async iterable (a Node `Readable`, an async generator). Read once, they are
+ * gone: nothing is left to send. Strings, bytes, `Blob`, `FormData` and `URLSearchParams` can be read
+ * again and again.
+ */
+export function isOneShotBody(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const candidate = body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof candidate.getReader === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
 }
 
 /**

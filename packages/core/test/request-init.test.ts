@@ -1,8 +1,10 @@
+import { Readable } from 'node:stream';
 import test from 'ava';
 import {
   checkBodyAllowed,
   extractBody,
   headersOf,
+  isOneShotBody,
   isRequestLike,
   parseRequestUrl,
   requestFields,
@@ -106,6 +108,34 @@ for (const [name, body, text, contentType] of BODY_ROWS) {
     else t.regex(decoded, text);
     if (contentType instanceof RegExp) t.regex(extracted.contentType ?? '', contentType);
     else t.is(extracted.contentType, contentType);
+  });
+}
+
+const ONE_SHOT_ROWS: readonly [name: string, body: unknown, expected: boolean][] = [
+  ['a ReadableStream', new Blob(['x']).stream(), true],
+  ['a Node Readable', Readable.from(['x']), true],
+  [
+    'an async generator',
+    (async function* () {
+      yield 'x';
+    })(),
+    true,
+  ],
+  ['a look-alike stream (getReader only)', { getReader: () => undefined }, true],
+  ['a string', 'x', false],
+  ['bytes', new Uint8Array([1]), false],
+  ['a Blob', new Blob(['x']), false],
+  ['FormData', formData(), false],
+  ['URLSearchParams', new URLSearchParams({ a: '1' }), false],
+  ['a plain object', { a: 1 }, false],
+  ['null', null, false],
+  ['undefined', undefined, false],
+];
+
+for (const [name, body, expected] of ONE_SHOT_ROWS) {
+  test(`isOneShotBody: ${name}`, (t) => {
+    t.is(isOneShotBody(body), expected);
+    if (body instanceof ReadableStream) t.false(body.locked, 'asking does not lock the stream');
   });
 }
 

@@ -7,6 +7,7 @@ import {
   applyCacheMode,
   type CacheRequest,
   type FetchResponseLike,
+  InvalidOptionError,
   type LookupOptions,
   normalizeRequestOptions,
   type RequestCacheOptions,
@@ -16,6 +17,7 @@ import {
   checkCacheMode,
   extractBody,
   headersOf,
+  isOneShotBody,
   isRequestLike,
   parseRequestUrl,
   type RequestLike,
@@ -38,16 +40,20 @@ export interface TranslatedRequest {
  * Reads the request once: a `Request`'s body (or `init.body`) is read into bytes, both hashed for the
  * key and sent on. reqcache's own fields are validated, and what fetch throws for (a bad URL, a GET or
  * HEAD request with a body) is thrown, before anything is read or sent.
+ *
+ * For `explain` (which never sends) the caller's objects are left as they were: a `Request`'s body is
+ * read from a clone, and a one-shot stream in `init.body` is an `InvalidOptionError`, never read.
  * @internal
  */
 export async function translateRequest(
   input: unknown,
   init: CachedRequestInit | undefined,
+  explain = false,
 ): Promise<TranslatedRequest> {
   const parsed = normalizeRequestOptions(init?.cacheOptions, 'init.cacheOptions');
   checkCacheMode(init?.cache);
   // A URL without a body (most requests) is read without an await.
-  let read = readRequest(input, init);
+  let read = readRequest(input, init, explain);
   if (read instanceof Promise) read = await read;
   const { request, target, forwardInit } = read;
   // What goes out: the cache mode replaces `request.headers` (the cache's view, never sent) by a copy.
@@ -76,8 +82,9 @@ interface ReadRequest {
 function readRequest(
   input: unknown,
   init: CachedRequestInit | undefined,
+  explain: boolean,
 ): ReadRequest | Promise<ReadRequest> {
-  if (isRequestLike(input)) return fromRequest(input, init);
+  if (isRequestLike(input)) return fromRequest(input, init, explain);
   const method = (init?.method ?? 'GET').toUpperCase();
   const headers = headersOf(init?.headers);
   const request: CacheRequest = { method, url: withoutFragment(parseRequestUrl(input)), headers };
@@ -93,6 +100,14 @@ function readRequest(
     return read(init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : rest(init));
   }
   checkBodyAllowed(method);
+  if (explain && isOneShotBody(init.body)) {
+    throw new InvalidOptionError(
+      'init.body',
+      init.body,
+      'a string, bytes, Blob, FormData or URLSearchParams: explain() cannot read a one-shot stream ' +
+        'without consuming it, and the request could then no longer be sent; pass the bytes or string instead',
+    );
+  }
   return extractBody(init.body).then(({ bytes, contentType }) => {
     request.body = bytes;
     const forwardInit: Record<string, unknown> = { ...rest(init), body: bytes };
@@ -110,9 +125,16 @@ function rest(init: CachedRequestInit): Record<string, unknown> {
   return others as Record<string, unknown>;
 }
 
-/** A `Request` as its URL and an init: its fields that differ from the defaults, its body as bytes, then `init`'s. */
-async function fromRequest(request: RequestLike, init: CachedRequestInit | undefined): Promise<ReadRequest> {
-  const body = init?.body ?? (request.body == null ? undefined : new Uint8Array(await request.arrayBuffer()));
+/**
+ * A `Request` as its URL and an init: its fields that differ from the defaults, its body as bytes, then
+ * `init`'s. For `explain` its body is read from a clone, so the same `Request` can be sent afterwards.
+ */
+async function fromRequest(
+  request: RequestLike,
+  init: CachedRequestInit | undefined,
+  explain: boolean,
+): Promise<ReadRequest> {
+  const body = init?.body ?? (request.body == null ? undefined : await bodyOf(request, explain));
   const { duplex: _duplex, ...merged }: Record<string, unknown> = {
     ...requestFields(request),
     ...init,
@@ -122,5 +144,18 @@ async function fromRequest(request: RequestLike, init: CachedRequestInit | undef
     cache: init?.cache ?? request.cache,
     signal: init?.signal ?? request.signal,
   };
-  return readRequest(request.url, merged as CachedRequestInit);
+  return readRequest(request.url, merged as CachedRequestInit, explain);
+}
+
+/** A `Request`'s body as bytes; for `explain`, read from a clone (a stream body is teed), the original left unread. */
+async function bodyOf(request: RequestLike, explain: boolean): Promise<Uint8Array> {
+  if (!explain) return new Uint8Array(await request.arrayBuffer());
+  if (typeof request.clone !== 'function') {
+    throw new InvalidOptionError(
+      'input',
+      request,
+      'a Request with clone(): explain() reads a copy of its body, so that the Request can still be sent',
+    );
+  }
+  return new Uint8Array(await request.clone().arrayBuffer());
 }

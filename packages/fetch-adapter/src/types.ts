@@ -38,7 +38,10 @@ export interface CachedFetch extends CacheHandle {
   (input: RequestInfo | URL, init?: CachedRequestInit): Promise<CachedFetchResponse>;
   /**
    * What the cache would do with this request now, and why (`serve`, `revalidate`, `fetch`, … with a
-   * reason code), without a network request.
+   * reason code), without a network request. What it is given stays usable: a `Request`'s body is read
+   * from a clone, so the same `Request` can be sent afterwards.
+   * @throws {InvalidOptionError} For a one-shot stream in `init.body` (`ReadableStream`, async iterable),
+   * which cannot be read without consuming it: pass the bytes or string instead.
    * @example (await cachedFetch.explain('https://api.example.com/items')).reason // 'fresh'
    */
   explain(input: RequestInfo | URL, init?: CachedRequestInit): Promise<Explanation>;

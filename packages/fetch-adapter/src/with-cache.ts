@@ -47,7 +47,8 @@ export function withCache(fetchImpl: FetchLike, options: CacheOptions = {}): Cac
     ...cacheHandle(engine),
     explain: {
       value: async (input: RequestInfo | URL, init?: CachedRequestInit) => {
-        const { request, options } = await translateRequest(input, init);
+        // Never touches the caller's objects: a Request is read from a clone, a stream body is refused.
+        const { request, options } = await translateRequest(input, init, true);
         return engine.explain(request, options);
       },
     },
