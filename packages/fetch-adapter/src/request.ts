@@ -16,9 +16,11 @@ import {
   checkBodyAllowed,
   checkCacheMode,
   extractBody,
+  formDataText,
   headersOf,
   isOneShotBody,
   isRequestLike,
+  isSpecFormData,
   parseRequestUrl,
   type RequestLike,
   requestFields,
@@ -108,8 +110,10 @@ function readRequest(
         'without consuming it, and the request could then no longer be sent; pass the bytes or string instead',
     );
   }
-  return extractBody(init.body).then(({ bytes, contentType }) => {
-    request.body = bytes;
+  const { body } = init;
+  return extractBody(body).then(async ({ bytes, contentType }) => {
+    // A FormData is keyed by its fields, as axios keys it: its multipart boundary is random.
+    request.body = isSpecFormData(body) ? await formDataText(body) : bytes;
     const forwardInit: Record<string, unknown> = { ...rest(init), body: bytes };
     if (contentType !== null && headers['content-type'] === undefined) {
       headers['content-type'] = contentType;

@@ -219,12 +219,15 @@ for (const [name, make] of REREADABLE) {
   });
 }
 
-test('explain() with FormData in init.body: the form is still sent whole', async (t) => {
+test('explain() with FormData in init.body: the key its request gets, and the form is still sent whole', async (t) => {
   const { server, cached } = await setup(t);
   const form = new FormData();
   form.set('field', 'value');
   const url = `${server.url}/anything/form`;
-  t.like(await cached.explain(url, { method: 'POST', body: form }), { action: 'fetch' });
+  const explained = await cached.explain(url, { method: 'POST', body: form });
+  t.like(explained, { action: 'fetch' });
   t.is(server.hits('/anything/form'), 0);
-  t.regex(await echoedBody(await cached(url, { method: 'POST', body: form })), /name="field"\r\n\r\nvalue/);
+  const response = await cached(url, { method: 'POST', body: form });
+  t.is(response.cacheKey, explained.key);
+  t.regex(await echoedBody(response), /name="field"\r\n\r\nvalue/);
 });

@@ -179,14 +179,25 @@ test('stream bodies are read into bytes (they are finite): cached like any body'
   t.is(server.hits('/anything/stream'), 1);
 });
 
-test('FormData bodies are sent intact (their random boundary makes each a new key)', async (t) => {
+test('FormData bodies are sent intact and keyed by their fields (as axios does), not the random boundary', async (t) => {
   const { server, cached } = await setup(t);
-  const form = new FormData();
-  form.set('field', 'value');
-  const response = await cached(`${server.url}/anything/multipart`, { method: 'POST', body: form });
-  const echo = (await response.json()) as Echo;
+  const form = (value: string) => {
+    const data = new FormData();
+    data.set('field', value);
+    data.set('file', new Blob(['bytes'], { type: 'text/plain' }), 'a.txt');
+    return data;
+  };
+  const url = `${server.url}/anything/multipart`;
+  const first = await cached(url, { method: 'POST', body: form('value') });
+  const echo = (await first.json()) as Echo;
   t.regex(echo.headers['content-type'] ?? '', /^multipart\/form-data; boundary=/);
   t.regex(echo.body, /name="field"\r\n\r\nvalue/);
+  t.false(first.fromCache);
+  const again = await cached(url, { method: 'POST', body: form('value') });
+  t.true(again.fromCache, 'the same fields: the same key');
+  t.is(again.cacheKey, first.cacheKey);
+  t.false((await cached(url, { method: 'POST', body: form('other') })).fromCache);
+  t.is(server.hits('/anything/multipart'), 2);
 });
 
 test('what fetch rejects is rejected: a bad URL, a GET with a body', async (t) => {
