@@ -50,6 +50,8 @@ export {
   isOneShotBody,
   isRequestLike,
   parseRequestUrl,
+  refuseOneShotBody,
+  requestBytes,
   requestFields,
   withoutFragment,
 } from './request-init.js';

@@ -4,6 +4,7 @@
  * content type fetch gives it, and which fields of a `Request` differ from their defaults.
  * @module
  */
+import { InvalidOptionError } from './errors.js';
 import { type RequestHeaders, toRequestHeaders } from './headers.js';
 
 /** A `Request` of any fetch implementation (the global one, undici's, a polyfill's). */
@@ -132,6 +133,36 @@ export function isOneShotBody(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const candidate = body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown };
   return typeof candidate.getReader === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * For `explain()`, which never sends: a one-shot body ({@link isOneShotBody}) is an `InvalidOptionError`
+ * naming `option`, never read (reading it would leave nothing to send, and its key needs its bytes).
+ */
+export function refuseOneShotBody(body: unknown, option: string): void {
+  if (!isOneShotBody(body)) return;
+  throw new InvalidOptionError(
+    option,
+    body,
+    'a string, bytes, Blob, FormData or URLSearchParams: explain() cannot read a one-shot stream ' +
+      'without consuming it, and the request could then no longer be sent; pass the bytes or string instead',
+  );
+}
+
+/**
+ * A `Request`'s body as bytes. With `keepUsable` (`explain()`), read from a clone (Fetch §5.4: a stream
+ * body is teed), so the same `Request` can still be sent; one without `clone()` is an `InvalidOptionError`.
+ */
+export async function requestBytes(request: RequestLike, keepUsable: boolean): Promise<Uint8Array> {
+  if (!keepUsable) return new Uint8Array(await request.arrayBuffer());
+  if (typeof request.clone !== 'function') {
+    throw new InvalidOptionError(
+      'input',
+      request,
+      'a Request with clone(): explain() reads a copy of its body, so that the Request can still be sent',
+    );
+  }
+  return new Uint8Array(await request.clone().arrayBuffer());
 }
 
 /**

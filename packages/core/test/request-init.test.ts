@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import test from 'ava';
+import { InvalidOptionError } from '../src/errors.js';
 import {
   checkBodyAllowed,
   extractBody,
@@ -7,6 +8,8 @@ import {
   isOneShotBody,
   isRequestLike,
   parseRequestUrl,
+  refuseOneShotBody,
+  requestBytes,
   requestFields,
   withoutFragment,
 } from '../src/request-init.js';
@@ -186,3 +189,24 @@ for (const [name, input, expected] of LIKE_ROWS) {
     t.is(isRequestLike(input), expected);
   });
 }
+
+test('refuseOneShotBody: a stream is an InvalidOptionError naming the option; bodies read again pass', (t) => {
+  const stream = new ReadableStream();
+  const error = t.throws(() => refuseOneShotBody(stream, 'init.body'), { instanceOf: InvalidOptionError });
+  t.is(error?.option, 'init.body');
+  t.regex(String(error?.message), /cannot read a one-shot stream/);
+  t.false(stream.locked);
+  for (const body of ['text', new Uint8Array([1]), new Blob(['b']), new URLSearchParams('a=1'), undefined]) {
+    t.notThrows(() => refuseOneShotBody(body, 'init.body'));
+  }
+});
+
+test('requestBytes: with keepUsable the Request is read from a clone and can still be sent', async (t) => {
+  const request = new Request('https://example.com/', { method: 'POST', body: 'payload' });
+  t.deepEqual(await requestBytes(request, true), new TextEncoder().encode('payload'));
+  t.false(request.bodyUsed);
+  t.deepEqual(await requestBytes(request, false), new TextEncoder().encode('payload'));
+  t.true(request.bodyUsed);
+  const noClone = { ...request, arrayBuffer: async () => new ArrayBuffer(0), clone: undefined };
+  await t.throwsAsync(requestBytes(noClone as never, true), { instanceOf: InvalidOptionError });
+});

@@ -7,7 +7,6 @@ import {
   applyCacheMode,
   type CacheRequest,
   type FetchResponseLike,
-  InvalidOptionError,
   type LookupOptions,
   normalizeRequestOptions,
   type RequestCacheOptions,
@@ -18,11 +17,12 @@ import {
   extractBody,
   formDataText,
   headersOf,
-  isOneShotBody,
   isRequestLike,
   isSpecFormData,
   parseRequestUrl,
   type RequestLike,
+  refuseOneShotBody,
+  requestBytes,
   requestFields,
   withoutFragment,
 } from '@reqcache/core/internal';
@@ -102,14 +102,7 @@ function readRequest(
     return read(init == null || (!('cache' in init) && !('cacheOptions' in init)) ? init : rest(init));
   }
   checkBodyAllowed(method);
-  if (explain && isOneShotBody(init.body)) {
-    throw new InvalidOptionError(
-      'init.body',
-      init.body,
-      'a string, bytes, Blob, FormData or URLSearchParams: explain() cannot read a one-shot stream ' +
-        'without consuming it, and the request could then no longer be sent; pass the bytes or string instead',
-    );
-  }
+  if (explain) refuseOneShotBody(init.body, 'init.body');
   const { body } = init;
   return extractBody(body).then(async ({ bytes, contentType }) => {
     // A FormData is keyed by its fields, as axios keys it: its multipart boundary is random.
@@ -138,7 +131,7 @@ async function fromRequest(
   init: CachedRequestInit | undefined,
   explain: boolean,
 ): Promise<ReadRequest> {
-  const body = init?.body ?? (request.body == null ? undefined : await bodyOf(request, explain));
+  const body = init?.body ?? (request.body == null ? undefined : await requestBytes(request, explain));
   const { duplex: _duplex, ...merged }: Record<string, unknown> = {
     ...requestFields(request),
     ...init,
@@ -149,17 +142,4 @@ async function fromRequest(
     signal: init?.signal ?? request.signal,
   };
   return readRequest(request.url, merged as CachedRequestInit, explain);
-}
-
-/** A `Request`'s body as bytes; for `explain`, read from a clone (a stream body is teed), the original left unread. */
-async function bodyOf(request: RequestLike, explain: boolean): Promise<Uint8Array> {
-  if (!explain) return new Uint8Array(await request.arrayBuffer());
-  if (typeof request.clone !== 'function') {
-    throw new InvalidOptionError(
-      'input',
-      request,
-      'a Request with clone(): explain() reads a copy of its body, so that the Request can still be sent',
-    );
-  }
-  return new Uint8Array(await request.clone().arrayBuffer());
 }
