@@ -81,10 +81,8 @@ export function requestFunctionOf(options: NormalizedOptions): RequestFunction |
  */
 export async function toCacheRequest(options: NormalizedOptions): Promise<CacheRequest> {
   const headers = toRequestHeaders(options.headers);
-  let body: unknown = options.body;
-  if (body === undefined && (options.json !== undefined || options.form !== undefined)) {
-    body = finalizeJsonOrForm(options, headers);
-  }
+  const serialize = options.body === undefined && (options.json !== undefined || options.form !== undefined);
+  const body: unknown = serialize ? finalizeJsonOrForm(options, headers) : options.body;
   return {
     method: options.method,
     url: options.url?.href ?? '',
