@@ -17,6 +17,7 @@ import {
   type StoreClass,
 } from './backend-names.js';
 import { InvalidOptionError } from './errors.js';
+import { redactUrl } from './redact.js';
 
 /**
  * The `@keyv/redis` adapter's own options that reqcache leaves to the user, each with the values it
@@ -135,13 +136,21 @@ export function openMongo(
   const KeyvMongo = loadStore<StoreClass>('@keyv/mongo');
   const { url, uri, ...rest } = backendOptions;
   const db = mongoDatabase(cacheName);
-  const store = new KeyvMongo({
-    collection: 'responses',
-    serverSelectionTimeoutMS: 5000,
-    ...rest,
-    url: url ?? uri ?? BACKEND_DEFAULTS.mongodb,
-    db,
-  }) as LoadedStore & { connect: Promise<unknown> };
+  const options = { collection: 'responses', serverSelectionTimeoutMS: 5000, ...rest };
+  const connection = connectionOption(backendOptions, BACKEND_DEFAULTS.mongodb);
+  // @keyv/mongo makes its MongoClient inside its constructor and emits the driver's error there, before
+  // anyone can listen: an option MongoClient refuses would end the process. Checked here first, by the
+  // driver @keyv/mongo loads, with what @keyv/mongo hands it (every option but its own).
+  checkMongoClientOptions(
+    loadStore<MongoDriver>('mongodb', '@keyv/mongo'),
+    backendOptions,
+    connection,
+    Object.fromEntries(Object.entries(options).filter(([name]) => !KEYV_MONGO_OPTIONS.has(name))),
+    'url, collection',
+  );
+  const store = new KeyvMongo({ ...options, url: connection.value, db }) as LoadedStore & {
+    connect: Promise<unknown>;
+  };
   // @keyv/mongo's connection promise never settles when the first connection fails, which would hold
   // every request forever: fail it on the store's first error instead (then each call is a reported miss).
   const connecting = store.connect;
@@ -156,6 +165,104 @@ export function openMongo(
     name: 'mongodb',
     location: db,
   };
+}
+
+/** The options `@keyv/mongo` 3 keeps for itself; it hands every other one to MongoClient. */
+const KEYV_MONGO_OPTIONS: ReadonlySet<string> = new Set([
+  'url',
+  'uri',
+  'collection',
+  'namespace',
+  'serialize',
+  'deserialize',
+  'useGridFS',
+  'dialect',
+  'db',
+]);
+
+/** What core uses of the `mongodb` driver to check options: a MongoClient that never connects. */
+export interface MongoDriver {
+  MongoClient: new (url: string, options?: Record<string, unknown>) => unknown;
+}
+
+/** The connection string of a server backend: the option it came from (`url`, else `uri`) and its value. */
+export interface ConnectionOption {
+  option: 'url' | 'uri';
+  value: unknown;
+}
+
+/** `backendOptions.url`, else `backendOptions.uri`, else the backend's default (reported as `url`). */
+export function connectionOption(
+  backendOptions: Readonly<Record<string, unknown>>,
+  fallback: string,
+): ConnectionOption {
+  if (backendOptions['url'] !== undefined) return { option: 'url', value: backendOptions['url'] };
+  if (backendOptions['uri'] !== undefined) return { option: 'uri', value: backendOptions['uri'] };
+  return { option: 'url', value: fallback };
+}
+
+/**
+ * Checks a MongoDB connection string and MongoClient options as the driver reads them, by making a
+ * MongoClient that never connects (the constructor only parses: no socket, no timer). What it refuses
+ * is an `InvalidOptionError` at construction, instead of the driver's error thrown later (GridFS) or
+ * emitted where nothing listens (`@keyv/mongo`, which ends the process): naming `backendOptions.url`
+ * (or `uri`) for the connection string, else the option of `backendOptions` the driver's message names,
+ * else `backendOptions`. `own` lists the backend's own options, for the message.
+ */
+export function checkMongoClientOptions(
+  driver: MongoDriver,
+  backendOptions: Readonly<Record<string, unknown>>,
+  connection: ConnectionOption,
+  clientOptions: Readonly<Record<string, unknown>>,
+  own: string,
+): void {
+  try {
+    new driver.MongoClient(connection.value as string);
+  } catch (cause) {
+    // No cause: the driver's error may carry the whole string, password included.
+    throw new InvalidOptionError(
+      `backendOptions.${connection.option}`,
+      shownUrl(connection.value),
+      `a connection string the MongoDB driver accepts, which refused it: ${driverMessage(cause)}`,
+    );
+  }
+  try {
+    new driver.MongoClient(connection.value as string, { ...clientOptions });
+  } catch (cause) {
+    const message = driverMessage(cause);
+    // The driver names an option as given, in lower case ("option bucketname is not supported") or in
+    // words ("Invalid read preference mode"): the one given that it names, if only one is.
+    const named = Object.keys(backendOptions).filter(
+      (name) => Object.hasOwn(clientOptions, name) && namesOption(message, name),
+    );
+    const one = named.length === 1 ? named[0]! : undefined;
+    throw new InvalidOptionError(
+      one === undefined ? 'backendOptions' : `backendOptions.${one}`,
+      one === undefined ? backendOptions : backendOptions[one],
+      `${one === undefined ? 'options' : 'an option'} of the backend (${own}) or of the MongoDB driver's ` +
+        `MongoClient, which refused ${one === undefined ? 'them' : 'it'}: ${message}`,
+      cause,
+    );
+  }
+}
+
+/** A connection string as an error may show it: its password redacted. */
+export function shownUrl(value: unknown): unknown {
+  return typeof value === 'string' ? redactUrl(value, []) : value;
+}
+
+function driverMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether a message names an option: as a word, in any case, or in words (`readPreference`: read preference). */
+function namesOption(message: string, name: string): boolean {
+  const words = escapeRegExp(name).replace(/([a-z0-9])([A-Z])/g, '$1\\s*$2');
+  return new RegExp(`(^|[^a-z0-9_])${words}([^a-z0-9_]|$)`, 'i').test(message);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 interface PgPool {

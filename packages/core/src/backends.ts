@@ -14,7 +14,14 @@ import {
   refuseReservedOptions,
   sqlitePath,
 } from './backend-names.js';
-import { openMongo, openPostgres, openRedis } from './backends-server.js';
+import {
+  checkMongoClientOptions,
+  connectionOption,
+  type MongoDriver,
+  openMongo,
+  openPostgres,
+  openRedis,
+} from './backends-server.js';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
@@ -91,17 +98,21 @@ let warnedNoSqlite = false;
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
  *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
  *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
- *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. A first connection that fails makes
- *   every later call a reported store failure.
+ *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. The connection string
+ *   and MongoClient options are checked at construction by a MongoClient that never connects: one the
+ *   driver refuses (a typo, a GridFS option such as `bucketName`, a bad value) is an
+ *   `InvalidOptionError` naming it (`@keyv/mongo` would emit the driver's error where nothing listens,
+ *   which ends the process). A first connection that fails makes every later call a reported store failure.
  * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
  *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
  *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
- *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
- *   (`serverSelectionTimeoutMS` defaults to 5000); `db`, `dbName`, `database` and `namespace` are
- *   refused (the database is `cacheName`).
+ *   `mongodb://127.0.0.1:27017`; `bucketName` (a non-empty string), `chunkSizeBytes` (a positive
+ *   integer); the rest are MongoClient options (`serverSelectionTimeoutMS` defaults to 5000), checked
+ *   at construction as for `mongodb`; `db`, `dbName`, `database` and `namespace` are refused (the
+ *   database is `cacheName`).
  * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
@@ -381,16 +392,37 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
 
 function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
   const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
-  const driver = loadStore<unknown>('mongodb');
-  const { url, uri, bucketName, chunkSizeBytes, ...clientOptions } = backendOptions;
+  const driver = loadStore<MongoDriver>('mongodb');
+  const { url, uri, bucketName, chunkSizeBytes, ...rest } = backendOptions;
+  if (bucketName !== undefined && (typeof bucketName !== 'string' || bucketName === ''))
+    throw new InvalidOptionError('backendOptions.bucketName', bucketName, 'a non-empty string');
+  if (
+    chunkSizeBytes !== undefined &&
+    !(Number.isSafeInteger(chunkSizeBytes) && (chunkSizeBytes as number) > 0)
+  )
+    throw new InvalidOptionError(
+      'backendOptions.chunkSizeBytes',
+      chunkSizeBytes,
+      'a positive integer (bytes)',
+    );
+  const connection = connectionOption(backendOptions, BACKEND_DEFAULTS.mongodb);
+  const clientOptions = { serverSelectionTimeoutMS: 5000, ...rest };
+  // The store makes its MongoClient in its constructor, which would throw the driver's own error.
+  checkMongoClientOptions(
+    driver,
+    backendOptions,
+    connection,
+    clientOptions,
+    'url, bucketName, chunkSizeBytes',
+  );
   const database = mongoDatabase(cacheName);
   const store = new GridFsStore({
     driver,
-    url: String(url ?? uri ?? BACKEND_DEFAULTS.mongodb),
-    clientOptions: { serverSelectionTimeoutMS: 5000, ...clientOptions },
+    url: connection.value as string,
+    clientOptions,
     database,
-    ...(typeof bucketName === 'string' ? { bucketName } : {}),
-    ...(typeof chunkSizeBytes === 'number' ? { chunkSizeBytes } : {}),
+    ...(bucketName === undefined ? {} : { bucketName: bucketName as string }),
+    ...(chunkSizeBytes === undefined ? {} : { chunkSizeBytes: chunkSizeBytes as number }),
   });
   return { keyv: ownStoreKeyv(store), name: 'gridfs', location: database };
 }

@@ -1,4 +1,5 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import { execFile } from 'node:child_process';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CacheEngine, InvalidOptionError, ReqcacheError } from '@reqcache/core';
 import {
@@ -384,6 +385,140 @@ test("gridfs: db, database and namespace are reqcache's InvalidOptionError, not 
   t.is(engine.backendName, `gridfs (${cacheName})`);
   await engine.keyv.set('abc', 'value');
   t.is(await engine.keyv.get('abc'), 'value');
+});
+
+/**
+ * Constructs caches in a child process (a crash there is not the test run's), each with the given
+ * backendOptions, and returns what each threw; the child stays alive a while after, so an error emitted
+ * where nothing listens would end it. `null`: the cache opened (and was closed).
+ */
+async function constructInChild(
+  cases: ReadonlyArray<{ backend: string; cacheName: string; backendOptions: Record<string, unknown> }>,
+): Promise<{ exitCode: number; results: unknown[]; stderr: string }> {
+  const script = `
+    import { CacheEngine } from '@reqcache/core';
+    const results = [];
+    for (const options of JSON.parse(process.argv[1])) {
+      try {
+        const engine = new CacheEngine(options);
+        await engine.cache.close();
+        results.push(null);
+      } catch (error) {
+        results.push({ name: error.name, code: error.code, option: error.option, message: error.message,
+          cause: error.cause?.name });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    console.log(JSON.stringify(results));
+  `;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', script, JSON.stringify(cases)],
+      { cwd: process.cwd(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        const last = stdout.trim().split('\n').pop() ?? '';
+        resolve({ exitCode, results: last.startsWith('[') ? JSON.parse(last) : [], stderr });
+      },
+    );
+  });
+}
+
+test("mongodb and gridfs: an option MongoClient refuses is reqcache's InvalidOptionError at construction, and the process lives on", async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const base = { ...mongo.clientOptions, url: mongo.url };
+  const [refused, opened] = [uniqueCacheName('never_created'), uniqueCacheName()];
+  t.teardown(() => dropMongoDatabase(mongo, opened));
+  const cases = [
+    // A GridFS option on the mongodb backend, a typo, a bad value: @keyv/mongo used to emit the driver's
+    // error inside its constructor, with no listener yet, which ended the process.
+    { backend: 'mongodb', name: 'bucketName', value: 'files', driver: 'option bucketname is not supported' },
+    { backend: 'mongodb', name: 'severSelectionTimeoutMS', value: 200, driver: 'is not supported' },
+    { backend: 'mongodb', name: 'maxPoolSize', value: -1, driver: 'maxPoolSize can only be a positive int' },
+    { backend: 'mongodb', name: 'readPreference', value: 'nearest-ish', driver: 'Invalid read preference' },
+    // The GridFS store threw the driver's MongoParseError from its constructor.
+    { backend: 'gridfs', name: 'collection', value: 'files', driver: 'option collection is not supported' },
+    { backend: 'gridfs', name: 'severSelectionTimeoutMS', value: 200, driver: 'is not supported' },
+  ] as const;
+  const child = await constructInChild([
+    ...cases.map(({ backend, name, value }) => ({
+      backend,
+      cacheName: refused,
+      backendOptions: { ...base, [name]: value },
+    })),
+    // Options MongoClient takes and the backends' own ones still open the cache.
+    {
+      backend: 'mongodb',
+      cacheName: opened,
+      backendOptions: { ...base, collection: 'entries', appName: 'reqcache-test' },
+    },
+    {
+      backend: 'gridfs',
+      cacheName: opened,
+      backendOptions: { ...base, bucketName: 'files', chunkSizeBytes: 1024, appName: 'x' },
+    },
+  ]);
+  t.is(child.exitCode, 0, child.stderr);
+  t.is(child.results.length, cases.length + 2, child.stderr);
+  for (const [index, { backend, name, driver }] of cases.entries()) {
+    const label = `${backend} ${name}`;
+    const result = child.results[index] as Record<string, string>;
+    t.like(
+      result,
+      { name: 'InvalidOptionError', code: 'ERR_INVALID_OPTION', option: `backendOptions.${name}` },
+      label,
+    );
+    t.true(result['message']?.includes(`"backendOptions.${name}"`), label);
+    t.true(result['message']?.includes("the MongoDB driver's MongoClient, which refused it: "), label);
+    t.true(result['message']?.includes(driver), label);
+    t.regex(result['cause'] ?? '', /^Mongo/, label);
+  }
+  t.deepEqual(child.results.slice(cases.length), [null, null]);
+
+  // In this process too: thrown at construction, typed, nothing left running.
+  for (const backend of ['mongodb', 'gridfs'] as const) {
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: refused, backendOptions: { ...base, tls: 'maybe' } }),
+      { instanceOf: InvalidOptionError },
+      backend,
+    );
+    t.is(error?.option, 'backendOptions.tls', backend);
+    // Several options named by one refusal: backendOptions as a whole.
+    const both = t.throws(
+      () =>
+        new CacheEngine({ backend, cacheName: refused, backendOptions: { ...base, tls: true, ssl: false } }),
+      { instanceOf: InvalidOptionError },
+      backend,
+    );
+    t.is(both?.option, 'backendOptions', backend);
+    t.regex(both?.message ?? '', /All values of tls\/ssl must be the same/, backend);
+  }
+  // GridFS's own options are checked too, not ignored when of the wrong type.
+  for (const [name, value] of [
+    ['bucketName', 42],
+    ['bucketName', ''],
+    ['chunkSizeBytes', '1024'],
+    ['chunkSizeBytes', 0],
+  ] as const) {
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'gridfs',
+          cacheName: refused,
+          backendOptions: { ...base, [name]: value },
+        }),
+      { instanceOf: InvalidOptionError },
+      name,
+    );
+    t.is(error?.option, `backendOptions.${name}`, `${name} ${String(value)}`);
+  }
+  // Nothing reached the server.
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  t.teardown(() => client.close());
+  const { databases } = await client.db().admin().listDatabases();
+  t.false(databases.some((database) => database.name === refused));
 });
 
 for (const [backend, scheme] of [
