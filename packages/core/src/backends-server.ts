@@ -39,9 +39,16 @@ const REDIS_ADAPTER_OPTIONS: Readonly<
   },
   connectionTimeout: {
     valid: isPositiveInteger,
-    expected: 'a positive integer: the milliseconds a connection attempt may take',
+    expected: 'a positive integer: the milliseconds a connection attempt may take (default 5000)',
   },
 };
+
+/**
+ * How long a Redis connection attempt may take by default (`connectionTimeout`): TCP connection,
+ * retries and the server's first answers. After it the store call fails (reported, the request goes
+ * to the network) and the next one tries again.
+ */
+export const REDIS_CONNECTION_TIMEOUT_MS = 5000;
 
 function isPositiveInteger(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) > 0;
@@ -63,7 +70,16 @@ export function openRedis(
   }
   const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
   const namespace = redisNamespace(cacheName);
-  const store = new KeyvRedis(
+  // @keyv/redis races each connection against a timer it never clears nor unrefs: a process that
+  // used the cache would stay alive until it fires. Unref'd here, it holds nothing.
+  const Store = class extends KeyvRedis {
+    createTimeoutPromise(timeoutMs: number): Promise<never> {
+      return new Promise((_, reject) => {
+        setTimeout(() => reject(new Error(`Redis timed out after ${timeoutMs}ms`)), timeoutMs).unref();
+      });
+    }
+  };
+  const store = new Store(
     {
       ...clientOptions,
       url: url ?? uri ?? BACKEND_DEFAULTS.redis,
@@ -75,7 +91,10 @@ export function openRedis(
         ...(socket as object | undefined),
       },
     },
-    adapterOptions,
+    // socket.connectTimeout only bounds the TCP connection: a server that accepts it and never answers
+    // (the client's first commands) would hold every request forever. connectionTimeout bounds the
+    // whole attempt, retries included.
+    { connectionTimeout: REDIS_CONNECTION_TIMEOUT_MS, ...adapterOptions },
   );
   // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });

@@ -80,9 +80,14 @@ let warnedNoSqlite = false;
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
  *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
  *   `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
- *   positive integer) go to `@keyv/redis`, the rest to the Redis client (`database`, `password`,
- *   `socket`, …). A connection attempt gives up after 5 s or 3 retries (`socket.connectTimeout`,
- *   `socket.reconnectStrategy`); the next call tries again. `namespace`, `noNamespaceAffectsAll` and
+ *   positive integer, default 5000) go to `@keyv/redis`, the rest to the Redis client (`database`,
+ *   `password`, `socket`, …). A connection attempt gives up after `connectionTimeout` (5 s: the TCP
+ *   connection, its retries and the server's first answers, so a server that accepts the connection
+ *   and never answers fails the store call too) or 3 retries (`socket.connectTimeout`, 5 s per TCP
+ *   connection; `socket.reconnectStrategy`): the failure is reported, the request goes to the network,
+ *   and the next call tries again. Once connected, a server that stops answering holds the calls
+ *   waiting for it: the Redis client has no reply timeout (its command `timeout` ends when the command
+ *   is sent). `namespace`, `noNamespaceAffectsAll` and
  *   `keyPrefixSeparator` are refused (keys are `<cacheName>::<key>`, the prefix `keys()`, `clear()` and
  *   the reqcache CLI rely on), and so are `throwOnErrors` and `throwOnConnectError` (reqcache decides how
  *   store failures surface: never thrown to the caller, reported once per outage).

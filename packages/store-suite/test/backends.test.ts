@@ -652,6 +652,36 @@ test('redis: connectionTimeout bounds a connection attempt to a server that does
   t.regex(errors.map((error) => error.message).join('\n'), /timed out after 300ms/);
 });
 
+test('redis: connectionTimeout defaults to 5000 ms, and its timer keeps no process alive', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
+  t.teardown(() => engine.cache.close());
+  t.is((engine.keyv.store as RedisStoreForTests).connectionTimeout, 5000);
+  // @keyv/redis races each connection against a timer it never clears: a process that used the cache
+  // and closed it must still exit at once, not when that timer fires.
+  const script = `
+    import { CacheEngine } from '@reqcache/core';
+    const started = performance.now();
+    process.on('exit', () => console.log(JSON.stringify({ exitedAfterMs: performance.now() - started })));
+    const engine = new CacheEngine(JSON.parse(process.argv[1]));
+    await engine.keyv.set('abc', 'value');
+    if ((await engine.keyv.get('abc')) !== 'value') process.exitCode = 3;
+    await engine.cache.close();
+  `;
+  const options = { backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } };
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', script, JSON.stringify(options)],
+      { cwd: process.cwd(), timeout: 60_000 },
+      (error, out) => (error === null ? resolve({ stdout: out }) : reject(error)),
+    );
+  });
+  const { exitedAfterMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { exitedAfterMs: number };
+  t.true(exitedAfterMs < 3000, `the child exited ${Math.round(exitedAfterMs)} ms after it started`);
+});
+
 test('redis: @keyv/redis options that reqcache decides are refused, saying why', (t) => {
   const cases = [
     ['keyPrefixSeparator', ':', 'reqcache lays keys out as <cacheName>::<key>'],
