@@ -24,7 +24,8 @@ import { redactUrl } from './redact.js';
  * takes (the adapter would ignore or trip on others); every other `backendOptions` key goes to the
  * Redis client. The adapter's other options are refused before this (see `RESERVED_OPTIONS`):
  * `namespace`, `noNamespaceAffectsAll` and `keyPrefixSeparator` (keys are `<cacheName>::<key>`),
- * `throwOnErrors` and `throwOnConnectError` (reqcache decides how store failures surface).
+ * `throwOnErrors` and `throwOnConnectError` (reqcache decides how store failures surface: it sets
+ * both, so that a failed command or connection fails the store call).
  */
 const REDIS_ADAPTER_OPTIONS: Readonly<
   Record<string, { valid: (value: unknown) => boolean; expected: string }>
@@ -93,8 +94,10 @@ export function openRedis(
     },
     // socket.connectTimeout only bounds the TCP connection: a server that accepts it and never answers
     // (the client's first commands) would hold every request forever. connectionTimeout bounds the
-    // whole attempt, retries included.
-    { connectionTimeout: REDIS_CONNECTION_TIMEOUT_MS, ...adapterOptions },
+    // whole attempt, retries included. throwOnErrors: @keyv/redis would otherwise swallow a failed
+    // command (NOPERM, READONLY, OOM, …) and return a miss or nothing, so that a probe of a failing
+    // store read as its recovery and a failed write or delete as done.
+    { connectionTimeout: REDIS_CONNECTION_TIMEOUT_MS, ...adapterOptions, throwOnErrors: true },
   );
   // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });

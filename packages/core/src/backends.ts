@@ -90,7 +90,9 @@ let warnedNoSqlite = false;
  *   is sent). `namespace`, `noNamespaceAffectsAll` and
  *   `keyPrefixSeparator` are refused (keys are `<cacheName>::<key>`, the prefix `keys()`, `clear()` and
  *   the reqcache CLI rely on), and so are `throwOnErrors` and `throwOnConnectError` (reqcache decides how
- *   store failures surface: never thrown to the caller, reported once per outage).
+ *   store failures surface: never thrown to the caller, reported once per outage). reqcache sets both
+ *   on the adapter, so a command the server refuses (`NOPERM`, `READONLY`, `OOM`, …) fails the store call
+ *   as a lost connection does, instead of reading as a miss (or a write as done).
  * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
  *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
  *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,

@@ -25,6 +25,7 @@ import {
   temporaryDirectory,
   uniqueCacheName,
   viaPort,
+  withRedis,
 } from './helpers/stores.js';
 
 /** A client whose `error` and `storeRecovered` events are recorded. */
@@ -213,4 +214,46 @@ test('outage: a Redis server that accepts the connection and never answers: requ
   t.is(errors.length, 1);
   t.deepEqual(recoveries, []);
   t.true(engine.cache.storeDown);
+});
+
+test('outage: Redis commands that fail on a connected server (NOPERM) take the store down once, and a failing probe is no recovery', async (t) => {
+  const origin = await createTestServer(t);
+  const cacheName = uniqueCacheName('reqcache_noperm');
+  // A user that may connect and run any command, but on no key of this cache (as a read-only replica,
+  // a full server or an ACL change would refuse them): every store command fails, the connection works.
+  const user = `${cacheName}_user`;
+  await withRedis((redis) =>
+    redis.sendCommand(['ACL', 'SETUSER', user, 'on', '>secret', '+@all', '~elsewhere:*']),
+  );
+  t.teardown(() => withRedis((redis) => redis.sendCommand(['ACL', 'DELUSER', user])));
+  const url = new URL(REDIS_URL);
+  url.username = user;
+  url.password = 'secret';
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: url.href } });
+  const errors: ReqcacheError[] = [];
+  const recoveries: StoreRecovery[] = [];
+  engine.on('error', (error) => errors.push(error));
+  engine.on('storeRecovered', (recovery) => recoveries.push(recovery));
+  t.teardown(() => engine.cache.close());
+
+  // A failed command is a failure of the call, not a miss or a write that went through.
+  await t.throwsAsync(engine.keyv.get('abc'), { message: /NOPERM/ });
+  await t.throwsAsync(engine.keyv.set('abc', 'value'), { message: /NOPERM/ });
+
+  const first = await fetchThrough(engine, `${origin.url}/uuid?first`);
+  t.deepEqual([first.status, first.fromCache], [200, false]);
+  t.is(errors.length, 1, errors.map((error) => error.message).join('\n'));
+  t.is(errors[0]?.code, 'ERR_CACHE_STORE');
+  t.regex(errors[0]?.message ?? '', /NOPERM/);
+  t.true(engine.cache.storeDown);
+  // The probe after the window fails too: the store stays down, no recovery, nothing reported again.
+  for (let i = 0; i < 2; i++) {
+    await pause(2200 * (i + 1));
+    const later = await fetchThrough(engine, `${origin.url}/uuid?later=${i}`);
+    t.deepEqual([later.status, later.fromCache], [200, false]);
+  }
+  t.deepEqual(recoveries, []);
+  t.is(errors.length, 1, errors.map((error) => error.message).join('\n'));
+  t.true(engine.cache.storeDown);
+  t.is(origin.hits('/uuid'), 3);
 });
