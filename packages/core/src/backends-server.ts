@@ -59,7 +59,7 @@ export function openRedis(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
-  const { url, uri, socket, ...rest } = backendOptions;
+  const { url: _url, uri: _uri, socket, ...rest } = backendOptions;
   const adapterOptions: Record<string, unknown> = {};
   const clientOptions: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(rest)) {
@@ -69,6 +69,7 @@ export function openRedis(
     else if (option.valid(value)) adapterOptions[name] = value;
     else throw new InvalidOptionError(`backendOptions.${name}`, value, option.expected);
   }
+  const connection = connectionUrl('redis', backendOptions);
   const KeyvRedis = loadStore<StoreClass>('@keyv/redis');
   const namespace = redisNamespace(cacheName);
   // @keyv/redis races each connection against a timer it never clears nor unrefs: a process that
@@ -80,28 +81,67 @@ export function openRedis(
       });
     }
   };
-  const store = new Store(
-    {
-      ...clientOptions,
-      url: url ?? uri ?? BACKEND_DEFAULTS.redis,
-      // A server that is down must not hold requests forever: give up after a few attempts (the
-      // request goes to the network and the failure is reported); the next store call reconnects.
-      socket: {
-        connectTimeout: 5000,
-        reconnectStrategy: boundedReconnect,
-        ...(socket as object | undefined),
-      },
-    },
-    // socket.connectTimeout only bounds the TCP connection: a server that accepts it and never answers
-    // (the client's first commands) would hold every request forever. connectionTimeout bounds the
-    // whole attempt, retries included. throwOnErrors: @keyv/redis would otherwise swallow a failed
-    // command (NOPERM, READONLY, OOM, …) and return a miss or nothing, so that a probe of a failing
-    // store read as its recovery and a failed write or delete as done.
-    { connectionTimeout: REDIS_CONNECTION_TIMEOUT_MS, ...adapterOptions, throwOnErrors: true },
+  const store = constructRedis(
+    connection,
+    clientOptions,
+    () =>
+      new Store(
+        {
+          ...clientOptions,
+          url: connection.value,
+          // A server that is down must not hold requests forever: give up after a few attempts
+          // (the request goes to the network and the failure is reported); the next call reconnects.
+          socket: {
+            connectTimeout: 5000,
+            reconnectStrategy: boundedReconnect,
+            ...(socket as object | undefined),
+          },
+        },
+        // socket.connectTimeout only bounds the TCP connection: a server that accepts it and never
+        // answers (the client's first commands) would hold every request forever. connectionTimeout
+        // bounds the whole attempt, retries included. throwOnErrors: @keyv/redis would otherwise
+        // swallow a failed command (NOPERM, READONLY, OOM, …) and return a miss or nothing, so that a
+        // probe of a failing store read as its recovery and a failed write or delete as done.
+        { connectionTimeout: REDIS_CONNECTION_TIMEOUT_MS, ...adapterOptions, throwOnErrors: true },
+      ),
+    (value) => new Store(value),
   );
   // The store prefixes keys itself (`<namespace>::<key>`) and lists only its own namespace.
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
   return { keyv, name: 'redis', location: namespace };
+}
+
+/**
+ * Makes the Redis store: the client parses its options when it is made (no connection yet), and throws
+ * a TypeError for what it cannot parse. That is an `InvalidOptionError`: naming the connection string
+ * when the client refuses it alone (no cause: the client's error may carry the whole string, password
+ * included), else `backendOptions`.
+ */
+function constructRedis<T>(
+  connection: ConnectionOption,
+  clientOptions: Readonly<Record<string, unknown>>,
+  make: () => T,
+  urlOnly: (url: string) => unknown,
+): T {
+  try {
+    return make();
+  } catch (cause) {
+    try {
+      urlOnly(connection.value);
+    } catch (urlCause) {
+      throw new InvalidOptionError(
+        `backendOptions.${connection.option}`,
+        shownUrl(connection.value),
+        `a connection string the Redis client can parse, which refused it: ${driverMessage(urlCause)}`,
+      );
+    }
+    throw new InvalidOptionError(
+      'backendOptions',
+      clientOptions,
+      `options the Redis client accepts, which refused them: ${driverMessage(cause)}`,
+      cause,
+    );
+  }
 }
 
 function boundedReconnect(retries: number, cause: Error): number | Error {
@@ -112,19 +152,34 @@ export function openPostgres(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
-  const { url, uri, table: givenTable, schema: givenSchema, ...rest } = backendOptions;
+  const { url: _url, uri: _uri, table: givenTable, schema: givenSchema, ...rest } = backendOptions;
+  const connection = connectionUrl('postgres', backendOptions);
   // Checked before the store package loads: @keyv/postgres writes both names into its SQL unquoted.
   const table = givenTable === undefined ? postgresTable(cacheName) : postgresName('table', givenTable);
   const schema = givenSchema === undefined ? 'public' : postgresName('schema', givenSchema);
   const KeyvPostgres = loadStore<StoreClass>('@keyv/postgres');
-  const pg = loadStore<{ Pool: new (config: Record<string, unknown>) => PgPool }>('pg', '@keyv/postgres');
+  const pg = loadStore<{
+    Pool: new (config: Record<string, unknown>) => PgPool;
+    Client: new (config: Record<string, unknown>) => unknown;
+  }>('pg', '@keyv/postgres');
+  // pg parses the connection string when a client connects (each store call would fail the same way);
+  // a Client that never connects parses it now (no cause: pg's error may carry the string).
+  try {
+    new pg.Client({ connectionString: connection.value });
+  } catch (cause) {
+    throw new InvalidOptionError(
+      `backendOptions.${connection.option}`,
+      shownUrl(connection.value),
+      `a connection string pg can parse, which refused it: ${driverMessage(cause)}`,
+    );
+  }
   const options: Record<string, unknown> = {
     keySize: 1024,
     iterationLimit: 500,
     ...rest,
     table,
     schema,
-    uri: url ?? uri ?? BACKEND_DEFAULTS.postgres,
+    uri: connection.value,
   };
   // @keyv/postgres keeps one module-wide pool and ends it on any store's disconnect(); each cache
   // gets its own pool here, so closing one cache never breaks another.
@@ -155,11 +210,11 @@ export function openMongo(
   cacheName: string,
   backendOptions: Readonly<Record<string, unknown>>,
 ): OpenedBackend {
+  const { url: _url, uri: _uri, ...rest } = backendOptions;
+  const connection = connectionUrl('mongodb', backendOptions);
   const KeyvMongo = loadStore<StoreClass>('@keyv/mongo');
-  const { url, uri, ...rest } = backendOptions;
   const db = mongoDatabase(cacheName);
   const options = { collection: 'responses', serverSelectionTimeoutMS: 5000, ...rest };
-  const connection = connectionOption(backendOptions, BACKEND_DEFAULTS.mongodb);
   // @keyv/mongo makes its MongoClient inside its constructor and emits the driver's error there, before
   // anyone can listen: an option MongoClient refuses would end the process. Checked here first, by the
   // driver @keyv/mongo loads, with what @keyv/mongo hands it (every option but its own).
@@ -210,17 +265,50 @@ export interface MongoDriver {
 /** The connection string of a server backend: the option it came from (`url`, else `uri`) and its value. */
 export interface ConnectionOption {
   option: 'url' | 'uri';
-  value: unknown;
+  value: string;
 }
 
-/** `backendOptions.url`, else `backendOptions.uri`, else the backend's default (reported as `url`). */
-export function connectionOption(
+/**
+ * The connection string schemes of each server backend, as its driver reads them: the Redis client and
+ * `pg` take any case, the MongoDB driver lower case only.
+ */
+const CONNECTION_SCHEMES = {
+  redis: {
+    pattern: /^rediss?:\/\//i,
+    expected: 'redis://… or rediss://… (redis://[[user]:password@]host[:port][/db])',
+  },
+  postgres: {
+    pattern: /^postgres(ql)?:\/\//i,
+    expected:
+      'postgres://… or postgresql://… (postgresql://[user[:password]@]host[:port]/database; a Unix ' +
+      'socket: postgresql:///database?host=/socket/directory)',
+  },
+  mongodb: { pattern: /^mongodb(\+srv)?:\/\//, expected: 'mongodb://… or mongodb+srv://…' },
+} as const;
+
+/**
+ * `backendOptions.url`, else `backendOptions.uri`, else the backend's default (reported as `url`),
+ * checked: a string with the backend's scheme (see `CONNECTION_SCHEMES`). Anything else is an
+ * `InvalidOptionError` naming the option, rather than the driver's TypeError at construction (Redis),
+ * or a failure on every store call (Postgres: `localhost:5432` even reads as a path, and connects to
+ * the default server).
+ */
+export function connectionUrl(
+  backend: keyof typeof CONNECTION_SCHEMES,
   backendOptions: Readonly<Record<string, unknown>>,
-  fallback: string,
 ): ConnectionOption {
-  if (backendOptions['url'] !== undefined) return { option: 'url', value: backendOptions['url'] };
-  if (backendOptions['uri'] !== undefined) return { option: 'uri', value: backendOptions['uri'] };
-  return { option: 'url', value: fallback };
+  const option =
+    backendOptions['url'] !== undefined ? 'url' : backendOptions['uri'] !== undefined ? 'uri' : undefined;
+  if (option === undefined) return { option: 'url', value: BACKEND_DEFAULTS[backend] };
+  const value = backendOptions[option];
+  const { pattern, expected } = CONNECTION_SCHEMES[backend];
+  if (typeof value !== 'string' || !pattern.test(value))
+    throw new InvalidOptionError(
+      `backendOptions.${option}`,
+      shownUrl(value),
+      `a ${backend} connection string, ${expected}`,
+    );
+  return { option, value };
 }
 
 /**
@@ -239,7 +327,7 @@ export function checkMongoClientOptions(
   own: string,
 ): void {
   try {
-    new driver.MongoClient(connection.value as string);
+    new driver.MongoClient(connection.value);
   } catch (cause) {
     // No cause: the driver's error may carry the whole string, password included.
     throw new InvalidOptionError(
@@ -249,7 +337,7 @@ export function checkMongoClientOptions(
     );
   }
   try {
-    new driver.MongoClient(connection.value as string, { ...clientOptions });
+    new driver.MongoClient(connection.value, { ...clientOptions });
   } catch (cause) {
     const message = driverMessage(cause);
     // The driver names an option as given, in lower case ("option bucketname is not supported") or in

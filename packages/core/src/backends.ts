@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import {
-  BACKEND_DEFAULTS,
   dynamoTable,
   type LoadedStore,
   loadStore,
@@ -16,7 +15,7 @@ import {
 } from './backend-names.js';
 import {
   checkMongoClientOptions,
-  connectionOption,
+  connectionUrl,
   type MongoDriver,
   openMongo,
   openPostgres,
@@ -78,8 +77,8 @@ let warnedNoSqlite = false;
  *   `iterationLimit`, `driver`, `readCacheBytes`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
  *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
- *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
- *   `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
+ *   `backendOptions.url` (or `uri`) is the connection string (`redis://` or `rediss://`), default
+ *   `redis://127.0.0.1:6379`; `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
  *   positive integer, default 5000) go to `@keyv/redis`, the rest to the Redis client (`database`,
  *   `password`, `socket`, …). A connection attempt gives up after `connectionTimeout` (5 s: the TCP
  *   connection, its retries and the server's first answers, so a server that accepts the connection
@@ -95,7 +94,8 @@ let warnedNoSqlite = false;
  *   as a lost connection does, instead of reading as a miss (or a write as done).
  * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
  *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
- *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,
+ *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string
+ *   (`postgres://` or `postgresql://`; a Unix socket: `postgresql:///<database>?host=<directory>`),
  *   default `postgresql://postgres@127.0.0.1:5432/postgres`. `table` and `schema` (`public`) must be
  *   plain lower-case SQL identifiers (`a-z`, `0-9`, `_`, not starting with a digit; at most 56 and 63
  *   characters), else an `InvalidOptionError`: `@keyv/postgres` puts them into its SQL unquoted. The
@@ -103,8 +103,8 @@ let warnedNoSqlite = false;
  *   table used. Other options (`keySize` (1024), `useUnloggedTable`, `max`, `ssl`, …) go to
  *   `@keyv/postgres` and its `pg.Pool`, one pool per cache; `namespace` is refused.
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
- *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
- *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
+ *   `backendOptions.url` (or `uri`) is the connection string (`mongodb://` or `mongodb+srv://`),
+ *   default `mongodb://127.0.0.1:27017`; other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
  *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. The connection string
  *   and MongoClient options are checked at construction by a MongoClient that never connects: one the
  *   driver refuses (a typo, a GridFS option such as `bucketName`, a bad value) is an
@@ -115,7 +115,7 @@ let warnedNoSqlite = false;
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
  *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
- *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
+ *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`, as for `mongodb`), default
  *   `mongodb://127.0.0.1:27017`; `bucketName` (a non-empty string), `chunkSizeBytes` (a positive
  *   integer); the rest are MongoClient options (`serverSelectionTimeoutMS` defaults to 5000), checked
  *   at construction as for `mongodb`; `db`, `dbName`, `database` and `namespace` are refused (the
@@ -125,6 +125,11 @@ let warnedNoSqlite = false;
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient; `tableName` is refused. Items are limited
  *   to 400 KB.
+ *
+ * A connection string (`url`, else `uri`) that is not a string with the backend's scheme, or that its
+ * driver cannot parse (checked without connecting), is an `InvalidOptionError` naming
+ * `backendOptions.url` (or `uri`), its password redacted, rather than the driver's TypeError or a
+ * failure of every store call.
  *
  * A refused option is one reqcache decides: mostly one the cache name decides (reqcache sets it itself,
  * so it would be silently ignored). It is an `InvalidOptionError` naming `backendOptions.<name>` and
@@ -398,9 +403,7 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
 }
 
 function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
-  const driver = loadStore<MongoDriver>('mongodb');
-  const { url, uri, bucketName, chunkSizeBytes, ...rest } = backendOptions;
+  const { url: _url, uri: _uri, bucketName, chunkSizeBytes, ...rest } = backendOptions;
   if (bucketName !== undefined && (typeof bucketName !== 'string' || bucketName === ''))
     throw new InvalidOptionError('backendOptions.bucketName', bucketName, 'a non-empty string');
   if (
@@ -412,7 +415,9 @@ function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, u
       chunkSizeBytes,
       'a positive integer (bytes)',
     );
-  const connection = connectionOption(backendOptions, BACKEND_DEFAULTS.mongodb);
+  const connection = connectionUrl('mongodb', backendOptions);
+  const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
+  const driver = loadStore<MongoDriver>('mongodb');
   const clientOptions = { serverSelectionTimeoutMS: 5000, ...rest };
   // The store makes its MongoClient in its constructor, which would throw the driver's own error.
   checkMongoClientOptions(
@@ -425,7 +430,7 @@ function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, u
   const database = mongoDatabase(cacheName);
   const store = new GridFsStore({
     driver,
-    url: connection.value as string,
+    url: connection.value,
     clientOptions,
     database,
     ...(bucketName === undefined ? {} : { bucketName: bucketName as string }),

@@ -521,6 +521,105 @@ test("mongodb and gridfs: an option MongoClient refuses is reqcache's InvalidOpt
   t.false(databases.some((database) => database.name === refused));
 });
 
+test("a connection url that is not a string with the backend's scheme is an InvalidOptionError naming it", (t) => {
+  const cases = [
+    ['redis', 'url', 6379, 'redis://… or rediss://…'],
+    ['redis', 'url', 'localhost:6379', 'redis://… or rediss://…'],
+    ['redis', 'uri', '127.0.0.1:6379', 'redis://… or rediss://…'],
+    ['redis', 'url', 'http://127.0.0.1:6379', 'redis://… or rediss://…'],
+    ['redis', 'url', null, 'redis://… or rediss://…'],
+    ['redis', 'url', { host: '127.0.0.1' }, 'redis://… or rediss://…'],
+    ['postgres', 'url', 5432, 'postgres://… or postgresql://…'],
+    ['postgres', 'url', 'localhost:5432', 'postgres://… or postgresql://…'],
+    ['postgres', 'uri', 'mysql://127.0.0.1/test', 'postgres://… or postgresql://…'],
+    ['mongodb', 'url', 27017, 'mongodb://… or mongodb+srv://…'],
+    ['mongodb', 'url', 'localhost:27017', 'mongodb://… or mongodb+srv://…'],
+    ['mongodb', 'uri', 'MONGODB://127.0.0.1', 'mongodb://… or mongodb+srv://…'],
+    ['gridfs', 'url', 'localhost:27017', 'mongodb://… or mongodb+srv://…'],
+    ['gridfs', 'uri', 27017, 'mongodb://… or mongodb+srv://…'],
+  ] as const;
+  for (const [backend, option, value, expected] of cases) {
+    const label = `${backend} ${option} ${JSON.stringify(value)}`;
+    // Refused at construction, before the store package or the driver is loaded.
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: 'never_created', backendOptions: { [option]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${option}`, label);
+    t.true(error?.message.includes(`"backendOptions.${option}"`), label);
+    t.true(
+      error?.message.includes(
+        `expected a ${backend === 'gridfs' ? 'mongodb' : backend} connection string, ${expected}`,
+      ),
+      label,
+    );
+    t.is(error?.cause, undefined, label);
+  }
+  const redis = t.throws(
+    () => new CacheEngine({ backend: 'redis', backendOptions: { url: 'localhost:6379' } }),
+    {
+      instanceOf: InvalidOptionError,
+    },
+  );
+  t.is(
+    redis?.message,
+    'Invalid value for option "backendOptions.url": "localhost:6379" (expected a redis connection string, ' +
+      'redis://… or rediss://… (redis://[[user]:password@]host[:port][/db]))',
+  );
+});
+
+test('a connection url the driver cannot parse is an InvalidOptionError naming it, its password redacted', (t) => {
+  const cases = [
+    [
+      'redis',
+      'redis://user:hunter2@127.0.0.1:99999',
+      'the Redis client can parse, which refused it: Invalid URL',
+    ],
+    [
+      'redis',
+      'rediss://:hunter2%zz@127.0.0.1',
+      'the Redis client can parse, which refused it: URI malformed',
+    ],
+    [
+      'postgres',
+      'postgres://user:hunter2@127.0.0.1:99999/test',
+      'pg can parse, which refused it: Invalid URL',
+    ],
+    ['mongodb', 'mongodb://user:hunter2@127.0.0.1:99999', 'the MongoDB driver accepts, which refused it: '],
+    [
+      'gridfs',
+      'mongodb+srv://user:hunter2@127.0.0.1:27017',
+      'the MongoDB driver accepts, which refused it: ',
+    ],
+  ] as const;
+  for (const [backend, url, expected] of cases) {
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: 'never_created', backendOptions: { url } }),
+      { instanceOf: InvalidOptionError },
+      url,
+    );
+    t.is(error?.option, 'backendOptions.url', url);
+    t.true(error?.message.includes(`expected a connection string ${expected}`), error?.message);
+    // Neither the message, the value nor a cause carries the password.
+    t.false(error?.message.includes('hunter2'), url);
+    t.true(error?.message.includes(':REDACTED@'), url);
+    t.false(String(error?.value).includes('hunter2'), url);
+    t.is(error?.cause, undefined, url);
+  }
+});
+
+test('redis: a connection url scheme in upper case is read as the client reads it', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const url = REDIS_URL.replace(/^redis:/, 'REDIS:');
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { uri: url } });
+  t.teardown(() => engine.cache.close());
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+});
+
 for (const [backend, scheme] of [
   ['redis', 'redis'],
   ['postgres', 'postgresql'],
