@@ -70,6 +70,8 @@ let warnedNoSqlite = false;
  * backend falls back to memory, with one warning, as requests-cache does.
  *
  * What `cacheName` and `backendOptions` mean for each backend:
+ * - `memory`: neither (each cache is its own Map); any `backendOptions` key whose value is not
+ *   `undefined` is an `InvalidOptionError` naming it: the memory backend has no options.
  * - `sqlite` (`@reqcache/store-sqlite`, a dependency of core: `node:sqlite` on Node 22.13+, else
  *   `better-sqlite3`): the file `<cacheName>.sqlite` (a name with an extension is used as is), table
  *   `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
@@ -191,6 +193,7 @@ function openUnbounded(
   refuseReservedOptions(backend, backendOptions);
   switch (backend) {
     case 'memory':
+      refuseMemoryOptions(backendOptions);
       return { keyv: memoryKeyv(), name: 'memory' };
     case 'sqlite':
       return openSqlite(cacheName, backendOptions, explicit);
@@ -211,6 +214,24 @@ function openUnbounded(
         'backend',
         backend,
         `one of ${['sqlite', 'memory', 'filesystem', 'redis', 'postgres', 'mongodb', 'gridfs', 'dynamodb'].map((name) => `"${name}"`).join(', ')}, a Keyv instance or a Keyv store`,
+      );
+  }
+}
+
+/**
+ * The memory backend has no options (a cache is its own Map; `maxEntries` and `maxBytes` bound it):
+ * any given is an `InvalidOptionError` naming it, as the SQLite and filesystem backends refuse those
+ * they do not know, rather than silently ignored (a `url` meant for another backend, a misplaced
+ * `maxEntries`). An option set to `undefined` is no option (a spread config with the key unset).
+ */
+function refuseMemoryOptions(backendOptions: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(backendOptions)) {
+    if (value !== undefined)
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        value,
+        'no backendOptions for the memory backend: it has none (each cache is its own Map; bound it ' +
+          'with the maxEntries or maxBytes options, not backendOptions)',
       );
   }
 }
@@ -275,7 +296,8 @@ function openSqlite(
         code: 'REQCACHE_NO_SQLITE',
       });
     }
-    return openBackend('memory', cacheName, backendOptions, false);
+    // The options were the SQLite backend's (checked as such): memory has none.
+    return openBackend('memory', cacheName, {}, false);
   }
   // Rows written by @keyv/sqlite (Keyv's JSON text, as earlier versions stored them) are read too.
   const store = new sqlite.KeyvSqlite({ ...options, decodeText: defaultDeserialize });

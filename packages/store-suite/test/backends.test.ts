@@ -65,6 +65,44 @@ test('the GridFS and DynamoDB drivers load (optional peers: mongodb, @aws-sdk/cl
   t.is(typeof loadStore<{ DynamoDBClient: unknown }>('@aws-sdk/client-dynamodb').DynamoDBClient, 'function');
 });
 
+test('memory: any backendOptions is an InvalidOptionError naming it (the memory backend has none)', async (t) => {
+  const cases: Array<[string, unknown]> = [
+    ['url', REDIS_URL],
+    ['maxEntries', 100],
+    ['wal', false],
+    ['useCacheDir', true],
+    ['namespace', 'other_cache'],
+    ['x', null],
+  ];
+  for (const [name, value] of cases) {
+    const error = t.throws(() => new CacheEngine({ backend: 'memory', backendOptions: { [name]: value } }), {
+      instanceOf: InvalidOptionError,
+    });
+    t.is(error?.code, 'ERR_INVALID_OPTION', name);
+    t.is(error?.option, `backendOptions.${name}`, name);
+    t.is(error?.value, value, name);
+    t.true(error?.message.includes('no backendOptions for the memory backend: it has none'), name);
+  }
+  const bound = t.throws(() => new CacheEngine({ backend: 'memory', backendOptions: { maxEntries: 100 } }));
+  t.is(
+    bound?.message,
+    'Invalid value for option "backendOptions.maxEntries": 100 (expected no backendOptions for the memory ' +
+      'backend: it has none (each cache is its own Map; bound it with the maxEntries or maxBytes options, ' +
+      'not backendOptions))',
+  );
+  // undefined is no option (a config that picks the backend and leaves the other's options unset);
+  // the options that do bound it are top-level.
+  const engine = new CacheEngine({
+    backend: 'memory',
+    backendOptions: { url: undefined },
+    maxEntries: 100,
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, 'memory');
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+});
+
 test('cache names become valid store names', (t) => {
   t.is(postgresTable('http_cache'), 'http_cache');
   t.is(postgresTable('My-Cache.v2'), 'my_cache_v2');
