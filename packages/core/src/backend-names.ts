@@ -94,7 +94,8 @@ const RESERVED_OPTIONS: Readonly<Partial<Record<BackendName, Readonly<Record<str
       "could match another cache's keys) and the reqcache CLI finds a cache by its cacheName alone; use " +
       'cacheName for the key namespace',
     throwOnErrors:
-      'reqcache decides how store failures surface: it sets throwOnErrors on its own Keyv, and a failure never ' +
+      'reqcache decides how store failures surface: it sets throwOnErrors on @keyv/redis (so that a failed ' +
+      'command fails the store call instead of reading as a miss) and on its own Keyv, and a failure never ' +
       "throws to the caller but is reported as an ERR_CACHE_STORE 'error' event, once per outage, while " +
       "requests go to the network; listen for 'error' instead",
     throwOnConnectError:

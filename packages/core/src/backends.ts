@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import {
-  BACKEND_DEFAULTS,
   dynamoTable,
   type LoadedStore,
   loadStore,
@@ -14,7 +13,14 @@ import {
   refuseReservedOptions,
   sqlitePath,
 } from './backend-names.js';
-import { openMongo, openPostgres, openRedis } from './backends-server.js';
+import {
+  checkMongoClientOptions,
+  connectionUrl,
+  type MongoDriver,
+  openMongo,
+  openPostgres,
+  openRedis,
+} from './backends-server.js';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
@@ -64,6 +70,8 @@ let warnedNoSqlite = false;
  * backend falls back to memory, with one warning, as requests-cache does.
  *
  * What `cacheName` and `backendOptions` mean for each backend:
+ * - `memory`: neither (each cache is its own Map); any `backendOptions` key whose value is not
+ *   `undefined` is an `InvalidOptionError` naming it: the memory backend has no options.
  * - `sqlite` (`@reqcache/store-sqlite`, a dependency of core: `node:sqlite` on Node 22.13+, else
  *   `better-sqlite3`): the file `<cacheName>.sqlite` (a name with an extension is used as is), table
  *   `responses`. WAL journal and a 5 s busy timeout, so several processes can share one file;
@@ -71,17 +79,25 @@ let warnedNoSqlite = false;
  *   `iterationLimit`, `driver`, `readCacheBytes`, or `uri` (`sqlite://path`) instead of the cache name. Files written by
  *   earlier versions (`@keyv/sqlite`) are read as they are.
  * - `redis` (`@keyv/redis`): `cacheName` is the key namespace (keys are `<cacheName>::<key>`);
- *   `backendOptions.url` (or `uri`) is the connection string, default `redis://127.0.0.1:6379`;
- *   `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
- *   positive integer) go to `@keyv/redis`, the rest to the Redis client (`database`, `password`,
- *   `socket`, …). A connection attempt gives up after 5 s or 3 retries (`socket.connectTimeout`,
- *   `socket.reconnectStrategy`); the next call tries again. `namespace`, `noNamespaceAffectsAll` and
+ *   `backendOptions.url` (or `uri`) is the connection string (`redis://` or `rediss://`), default
+ *   `redis://127.0.0.1:6379`; `clearBatchSize` (a positive integer), `useUnlink` (a boolean) and `connectionTimeout` (ms, a
+ *   positive integer, default 5000) go to `@keyv/redis`, the rest to the Redis client (`database`,
+ *   `password`, `socket`, …). A connection attempt gives up after `connectionTimeout` (5 s: the TCP
+ *   connection, its retries and the server's first answers, so a server that accepts the connection
+ *   and never answers fails the store call too) or 3 retries (`socket.connectTimeout`, 5 s per TCP
+ *   connection; `socket.reconnectStrategy`): the failure is reported, the request goes to the network,
+ *   and the next call tries again. Once connected, a server that stops answering holds the calls
+ *   waiting for it: the Redis client has no reply timeout (its command `timeout` ends when the command
+ *   is sent). `namespace`, `noNamespaceAffectsAll` and
  *   `keyPrefixSeparator` are refused (keys are `<cacheName>::<key>`, the prefix `keys()`, `clear()` and
  *   the reqcache CLI rely on), and so are `throwOnErrors` and `throwOnConnectError` (reqcache decides how
- *   store failures surface: never thrown to the caller, reported once per outage).
+ *   store failures surface: never thrown to the caller, reported once per outage). reqcache sets both
+ *   on the adapter, so a command the server refuses (`NOPERM`, `READONLY`, `OOM`, …) fails the store call
+ *   as a lost connection does, instead of reading as a miss (or a write as done).
  * - `postgres` (`@keyv/postgres`): `cacheName` is the table (made a lower-case SQL identifier of at
  *   most 56 characters, so that the leases table `<table>_leases` fits in Postgres's 63: `http_cache`),
- *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string,
+ *   unless `backendOptions.table` names it; `backendOptions.url` (or `uri`) is the connection string
+ *   (`postgres://` or `postgresql://`; a Unix socket: `postgresql:///<database>?host=<directory>`),
  *   default `postgresql://postgres@127.0.0.1:5432/postgres`. `table` and `schema` (`public`) must be
  *   plain lower-case SQL identifiers (`a-z`, `0-9`, `_`, not starting with a digit; at most 56 and 63
  *   characters), else an `InvalidOptionError`: `@keyv/postgres` puts them into its SQL unquoted. The
@@ -89,24 +105,33 @@ let warnedNoSqlite = false;
  *   table used. Other options (`keySize` (1024), `useUnloggedTable`, `max`, `ssl`, …) go to
  *   `@keyv/postgres` and its `pg.Pool`, one pool per cache; `namespace` is refused.
  * - `mongodb` (`@keyv/mongo`): `cacheName` is the database, collection `responses`;
- *   `backendOptions.url` (or `uri`) is the connection string, default `mongodb://127.0.0.1:27017`;
- *   other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
- *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. A first connection that fails makes
- *   every later call a reported store failure.
+ *   `backendOptions.url` (or `uri`) is the connection string (`mongodb://` or `mongodb+srv://`),
+ *   default `mongodb://127.0.0.1:27017`; other options (`collection`, MongoClient options; `serverSelectionTimeoutMS` defaults to 5000) go
+ *   to `@keyv/mongo`; `db`, `dbName`, `database` and `namespace` are refused. The connection string
+ *   and MongoClient options are checked at construction by a MongoClient that never connects: one the
+ *   driver refuses (a typo, a GridFS option such as `bucketName`, a bad value) is an
+ *   `InvalidOptionError` naming it (`@keyv/mongo` would emit the driver's error where nothing listens,
+ *   which ends the process). A first connection that fails makes every later call a reported store failure.
  * - `filesystem` (`@reqcache/store-filesystem`): one pretty-printed JSON file per response, `<key>.json`,
  *   in the directory `cacheName` (relative to the working directory, `~` expanded), and
  *   `redirects.json` beside them; `backendOptions`: `useCacheDir` (under the user cache directory),
  *   `useTemp` (under `os.tmpdir()`), `extension` (`'json'`), `maxBytes` (least-recently-used size bound).
  * - `gridfs` (`@reqcache/store-gridfs` over the `mongodb` driver's GridFSBucket): `cacheName` is the database, bucket `responses`,
- *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`), default
- *   `mongodb://127.0.0.1:27017`; `bucketName`, `chunkSizeBytes`; the rest are MongoClient options
- *   (`serverSelectionTimeoutMS` defaults to 5000); `db`, `dbName`, `database` and `namespace` are
- *   refused (the database is `cacheName`).
+ *   redirects in the collection `redirects`; `backendOptions.url` (or `uri`, as for `mongodb`), default
+ *   `mongodb://127.0.0.1:27017`; `bucketName` (a non-empty string), `chunkSizeBytes` (a positive
+ *   integer); the rest are MongoClient options (`serverSelectionTimeoutMS` defaults to 5000), checked
+ *   at construction as for `mongodb`; `db`, `dbName`, `database` and `namespace` are refused (the
+ *   database is `cacheName`).
  * - `dynamodb` (`@reqcache/store-dynamodb` over `@aws-sdk/client-dynamodb`): `cacheName` is the table (made a valid table name), created
  *   on demand with on-demand billing and TTL on `expires`; `backendOptions`: `createTable` (true), `ttl`
  *   (true), `consistentRead` (true); the rest (`region` (default `$AWS_REGION` or `us-east-1`),
  *   `endpoint`, `credentials`, …) go to the DynamoDBClient; `tableName` is refused. Items are limited
  *   to 400 KB.
+ *
+ * A connection string (`url`, else `uri`) that is not a string with the backend's scheme, or that its
+ * driver cannot parse (checked without connecting), is an `InvalidOptionError` naming
+ * `backendOptions.url` (or `uri`), its password redacted, rather than the driver's TypeError or a
+ * failure of every store call.
  *
  * A refused option is one reqcache decides: mostly one the cache name decides (reqcache sets it itself,
  * so it would be silently ignored). It is an `InvalidOptionError` naming `backendOptions.<name>` and
@@ -168,6 +193,7 @@ function openUnbounded(
   refuseReservedOptions(backend, backendOptions);
   switch (backend) {
     case 'memory':
+      refuseMemoryOptions(backendOptions);
       return { keyv: memoryKeyv(), name: 'memory' };
     case 'sqlite':
       return openSqlite(cacheName, backendOptions, explicit);
@@ -188,6 +214,24 @@ function openUnbounded(
         'backend',
         backend,
         `one of ${['sqlite', 'memory', 'filesystem', 'redis', 'postgres', 'mongodb', 'gridfs', 'dynamodb'].map((name) => `"${name}"`).join(', ')}, a Keyv instance or a Keyv store`,
+      );
+  }
+}
+
+/**
+ * The memory backend has no options (a cache is its own Map; `maxEntries` and `maxBytes` bound it):
+ * any given is an `InvalidOptionError` naming it, as the SQLite and filesystem backends refuse those
+ * they do not know, rather than silently ignored (a `url` meant for another backend, a misplaced
+ * `maxEntries`). An option set to `undefined` is no option (a spread config with the key unset).
+ */
+function refuseMemoryOptions(backendOptions: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(backendOptions)) {
+    if (value !== undefined)
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        value,
+        'no backendOptions for the memory backend: it has none (each cache is its own Map; bound it ' +
+          'with the maxEntries or maxBytes options, not backendOptions)',
       );
   }
 }
@@ -252,7 +296,8 @@ function openSqlite(
         code: 'REQCACHE_NO_SQLITE',
       });
     }
-    return openBackend('memory', cacheName, backendOptions, false);
+    // The options were the SQLite backend's (checked as such): memory has none.
+    return openBackend('memory', cacheName, {}, false);
   }
   // Rows written by @keyv/sqlite (Keyv's JSON text, as earlier versions stored them) are read too.
   const store = new sqlite.KeyvSqlite({ ...options, decodeText: defaultDeserialize });
@@ -380,17 +425,38 @@ function openFilesystem(cacheName: string, backendOptions: Readonly<Record<strin
 }
 
 function openGridFs(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
+  const { url: _url, uri: _uri, bucketName, chunkSizeBytes, ...rest } = backendOptions;
+  if (bucketName !== undefined && (typeof bucketName !== 'string' || bucketName === ''))
+    throw new InvalidOptionError('backendOptions.bucketName', bucketName, 'a non-empty string');
+  if (
+    chunkSizeBytes !== undefined &&
+    !(Number.isSafeInteger(chunkSizeBytes) && (chunkSizeBytes as number) > 0)
+  )
+    throw new InvalidOptionError(
+      'backendOptions.chunkSizeBytes',
+      chunkSizeBytes,
+      'a positive integer (bytes)',
+    );
+  const connection = connectionUrl('mongodb', backendOptions);
   const { GridFsStore } = loadStore<GridFsPackage>('@reqcache/store-gridfs');
-  const driver = loadStore<unknown>('mongodb');
-  const { url, uri, bucketName, chunkSizeBytes, ...clientOptions } = backendOptions;
+  const driver = loadStore<MongoDriver>('mongodb');
+  const clientOptions = { serverSelectionTimeoutMS: 5000, ...rest };
+  // The store makes its MongoClient in its constructor, which would throw the driver's own error.
+  checkMongoClientOptions(
+    driver,
+    backendOptions,
+    connection,
+    clientOptions,
+    'url, bucketName, chunkSizeBytes',
+  );
   const database = mongoDatabase(cacheName);
   const store = new GridFsStore({
     driver,
-    url: String(url ?? uri ?? BACKEND_DEFAULTS.mongodb),
-    clientOptions: { serverSelectionTimeoutMS: 5000, ...clientOptions },
+    url: connection.value,
+    clientOptions,
     database,
-    ...(typeof bucketName === 'string' ? { bucketName } : {}),
-    ...(typeof chunkSizeBytes === 'number' ? { chunkSizeBytes } : {}),
+    ...(bucketName === undefined ? {} : { bucketName: bucketName as string }),
+    ...(chunkSizeBytes === undefined ? {} : { chunkSizeBytes: chunkSizeBytes as number }),
   });
   return { keyv: ownStoreKeyv(store), name: 'gridfs', location: database };
 }

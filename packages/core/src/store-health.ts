@@ -20,7 +20,8 @@ export const STORE_RETRY_MAX_MS = 30_000;
 /**
  * Whether the store is usable. After a store failure the store is "down": the engine skips it (a lookup
  * is a miss, a response is not written) for a window of {@link STORE_RETRY_INITIAL_MS}, then lets one
- * call through as a probe; each failed probe doubles the window up to {@link STORE_RETRY_MAX_MS}. The
+ * call through as a probe; each failed probe doubles the window up to {@link STORE_RETRY_MAX_MS}, counted
+ * from when the probe failed. The
  * failure is reported once, when the store goes down, not once per request; the first call that
  * succeeds afterwards brings it back up (the `storeRecovered` event). Real (monotonic) time, not the
  * engine's clock: an outage happens in real time. Each cache has one, as `cache.health`.
@@ -83,8 +84,14 @@ export class StoreHealth {
 
   /** Records a failure; returns true when it took the store down (then, and only then, report it). */
   failed(): boolean {
-    if (this.#down) return false;
     const now = this.#now();
+    if (this.#down) {
+      // A failure while down (a probe, or a call started before the outage): the store is skipped for
+      // a whole window after it, not only after the probe began. A probe that fails slowly (a
+      // connection timeout) would else let the very next call probe again and wait as long.
+      this.#retryAt = Math.max(this.#retryAt, now + this.#windowMs);
+      return false;
+    }
     // A store that flaps (fails again soon after coming back, e.g. reads work but writes fail) keeps
     // backing off instead of starting over at the shortest window.
     this.#windowMs =

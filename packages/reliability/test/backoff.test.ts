@@ -68,3 +68,27 @@ test('backoff: a store that fails again soon after recovering keeps its longer w
   while (fresh.begin() === undefined) clock2.now += 10;
   t.is(clock2.now - start, 1000);
 });
+
+test('backoff: a probe that fails slowly (a connection timeout) restarts the window when it fails, so the next call does not probe again', (t) => {
+  const { clock, health } = healthAt();
+  t.true(health.failed());
+  clock.now += 1000;
+  t.truthy(health.begin(), 'the probe');
+  // The probe waits 5 s (longer than its 2 s window) before it fails.
+  clock.now += 5000;
+  t.false(health.failed());
+  t.is(health.begin(), undefined, 'right after the failed probe (the same request writing): skipped');
+  const failedAt = clock.now;
+  while (health.begin() === undefined) clock.now += 10;
+  t.is(clock.now - failedAt, 2000, 'the next probe a whole window after the failed one');
+  // A failure while down of a call started before the outage: the probe waits a window after it too.
+  const { clock: clock2, health: other } = healthAt();
+  t.true(other.failed());
+  clock2.now += 500;
+  t.false(other.failed());
+  t.is(other.begin(), undefined);
+  clock2.now += 600;
+  t.is(other.begin(), undefined, 'skipped until 1 s after the last failure');
+  clock2.now += 400;
+  t.truthy(other.begin());
+});

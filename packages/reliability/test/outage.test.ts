@@ -7,22 +7,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuiteClient } from '@reqcache/behaviour-suite';
-import type { CacheOptions, ReqcacheError, StoreRecovery } from '@reqcache/core';
+import { CacheEngine, type CacheOptions, type ReqcacheError, type StoreRecovery } from '@reqcache/core';
+import { fetchThrough } from '@reqcache/store-suite';
 import { createTestServer } from '@reqcache/test-server';
 import test, { type ExecutionContext } from 'ava';
 import { ADAPTERS, type Adapter } from './helpers/clients.js';
-import { startTcpProxy } from './helpers/proxy.js';
+import { startSilentServer, startTcpProxy } from './helpers/proxy.js';
 import {
   clearRedisNamespace,
   dropPostgresTable,
   eventually,
   hostPort,
   POSTGRES_URL,
+  pause,
   REDIS_URL,
   removeSqliteFile,
   temporaryDirectory,
   uniqueCacheName,
   viaPort,
+  withRedis,
 } from './helpers/stores.js';
 
 /** A client whose `error` and `storeRecovered` events are recorded. */
@@ -167,4 +170,90 @@ test('outage: a SQLite file that becomes read-only mid-run: requests succeed, re
   await sqlite.query('PRAGMA query_only = OFF');
   t.true(await hitAgain(client, `${server.url}/uuid?after`), 'caching resumes once writable');
   t.true(recoveries.length >= 1);
+});
+
+test('outage: a Redis server that accepts the connection and never answers: requests go to the network within the default 5 s, reported once', async (t) => {
+  const origin = await createTestServer(t);
+  const silent = await startSilentServer();
+  // No connectionTimeout given: the default bounds the attempt (socket.connectTimeout only bounds TCP).
+  const engine = new CacheEngine({
+    backend: 'redis',
+    cacheName: uniqueCacheName('reqcache_silent'),
+    backendOptions: { url: `redis://127.0.0.1:${silent.port}` },
+  });
+  const errors: ReqcacheError[] = [];
+  const recoveries: StoreRecovery[] = [];
+  engine.on('error', (error) => errors.push(error));
+  engine.on('storeRecovered', (recovery) => recoveries.push(recovery));
+  t.teardown(async () => {
+    await engine.cache.close();
+    await silent.close();
+  });
+
+  const timed = async (url: string) => {
+    const started = performance.now();
+    const response = await fetchThrough(engine, url);
+    return { response, ms: performance.now() - started };
+  };
+  const first = await timed(`${origin.url}/uuid?first`);
+  t.deepEqual([first.response.status, first.response.fromCache], [200, false]);
+  t.true(first.ms < 8000, `answered from the network after ${Math.round(first.ms)} ms`);
+  t.is(errors.length, 1, errors.map((error) => error.message).join('\n'));
+  t.is(errors[0]?.code, 'ERR_CACHE_STORE');
+  t.regex(errors[0]?.message ?? '', /timed out after 5000ms/);
+  t.true(engine.cache.storeDown);
+
+  // Once the backoff window has passed, the next request probes the store: a new connection, bounded
+  // the same way, and the outage is not reported again.
+  await pause(1200);
+  const second = await timed(`${origin.url}/uuid?second`);
+  t.deepEqual([second.response.status, second.response.fromCache], [200, false]);
+  t.true(second.ms < 8000, `answered from the network after ${Math.round(second.ms)} ms`);
+  t.is(silent.connections, 2, 'the probe connected again');
+  t.is(origin.hits('/uuid'), 2);
+  t.is(errors.length, 1);
+  t.deepEqual(recoveries, []);
+  t.true(engine.cache.storeDown);
+});
+
+test('outage: Redis commands that fail on a connected server (NOPERM) take the store down once, and a failing probe is no recovery', async (t) => {
+  const origin = await createTestServer(t);
+  const cacheName = uniqueCacheName('reqcache_noperm');
+  // A user that may connect and run any command, but on no key of this cache (as a read-only replica,
+  // a full server or an ACL change would refuse them): every store command fails, the connection works.
+  const user = `${cacheName}_user`;
+  await withRedis((redis) =>
+    redis.sendCommand(['ACL', 'SETUSER', user, 'on', '>secret', '+@all', '~elsewhere:*']),
+  );
+  t.teardown(() => withRedis((redis) => redis.sendCommand(['ACL', 'DELUSER', user])));
+  const url = new URL(REDIS_URL);
+  url.username = user;
+  url.password = 'secret';
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: url.href } });
+  const errors: ReqcacheError[] = [];
+  const recoveries: StoreRecovery[] = [];
+  engine.on('error', (error) => errors.push(error));
+  engine.on('storeRecovered', (recovery) => recoveries.push(recovery));
+  t.teardown(() => engine.cache.close());
+
+  // A failed command is a failure of the call, not a miss or a write that went through.
+  await t.throwsAsync(engine.keyv.get('abc'), { message: /NOPERM/ });
+  await t.throwsAsync(engine.keyv.set('abc', 'value'), { message: /NOPERM/ });
+
+  const first = await fetchThrough(engine, `${origin.url}/uuid?first`);
+  t.deepEqual([first.status, first.fromCache], [200, false]);
+  t.is(errors.length, 1, errors.map((error) => error.message).join('\n'));
+  t.is(errors[0]?.code, 'ERR_CACHE_STORE');
+  t.regex(errors[0]?.message ?? '', /NOPERM/);
+  t.true(engine.cache.storeDown);
+  // The probe after the window fails too: the store stays down, no recovery, nothing reported again.
+  for (let i = 0; i < 2; i++) {
+    await pause(2200 * (i + 1));
+    const later = await fetchThrough(engine, `${origin.url}/uuid?later=${i}`);
+    t.deepEqual([later.status, later.fromCache], [200, false]);
+  }
+  t.deepEqual(recoveries, []);
+  t.is(errors.length, 1, errors.map((error) => error.message).join('\n'));
+  t.true(engine.cache.storeDown);
+  t.is(origin.hits('/uuid'), 3);
 });

@@ -1,4 +1,5 @@
 /** The backends by name: what `cacheName` and `backendOptions` mean for each, and missing packages. */
+import { execFile } from 'node:child_process';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CacheEngine, InvalidOptionError, ReqcacheError } from '@reqcache/core';
 import {
@@ -62,6 +63,44 @@ test('an unknown backend name is an invalid option listing the known ones', (t) 
 test('the GridFS and DynamoDB drivers load (optional peers: mongodb, @aws-sdk/client-dynamodb)', (t) => {
   t.is(typeof loadStore<{ GridFSBucket: unknown }>('mongodb').GridFSBucket, 'function');
   t.is(typeof loadStore<{ DynamoDBClient: unknown }>('@aws-sdk/client-dynamodb').DynamoDBClient, 'function');
+});
+
+test('memory: any backendOptions is an InvalidOptionError naming it (the memory backend has none)', async (t) => {
+  const cases: Array<[string, unknown]> = [
+    ['url', REDIS_URL],
+    ['maxEntries', 100],
+    ['wal', false],
+    ['useCacheDir', true],
+    ['namespace', 'other_cache'],
+    ['x', null],
+  ];
+  for (const [name, value] of cases) {
+    const error = t.throws(() => new CacheEngine({ backend: 'memory', backendOptions: { [name]: value } }), {
+      instanceOf: InvalidOptionError,
+    });
+    t.is(error?.code, 'ERR_INVALID_OPTION', name);
+    t.is(error?.option, `backendOptions.${name}`, name);
+    t.is(error?.value, value, name);
+    t.true(error?.message.includes('no backendOptions for the memory backend: it has none'), name);
+  }
+  const bound = t.throws(() => new CacheEngine({ backend: 'memory', backendOptions: { maxEntries: 100 } }));
+  t.is(
+    bound?.message,
+    'Invalid value for option "backendOptions.maxEntries": 100 (expected no backendOptions for the memory ' +
+      'backend: it has none (each cache is its own Map; bound it with the maxEntries or maxBytes options, ' +
+      'not backendOptions))',
+  );
+  // undefined is no option (a config that picks the backend and leaves the other's options unset);
+  // the options that do bound it are top-level.
+  const engine = new CacheEngine({
+    backend: 'memory',
+    backendOptions: { url: undefined },
+    maxEntries: 100,
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, 'memory');
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
 });
 
 test('cache names become valid store names', (t) => {
@@ -386,6 +425,239 @@ test("gridfs: db, database and namespace are reqcache's InvalidOptionError, not 
   t.is(await engine.keyv.get('abc'), 'value');
 });
 
+/**
+ * Constructs caches in a child process (a crash there is not the test run's), each with the given
+ * backendOptions, and returns what each threw; the child stays alive a while after, so an error emitted
+ * where nothing listens would end it. `null`: the cache opened (and was closed).
+ */
+async function constructInChild(
+  cases: ReadonlyArray<{ backend: string; cacheName: string; backendOptions: Record<string, unknown> }>,
+): Promise<{ exitCode: number; results: unknown[]; stderr: string }> {
+  const script = `
+    import { CacheEngine } from '@reqcache/core';
+    const results = [];
+    for (const options of JSON.parse(process.argv[1])) {
+      try {
+        const engine = new CacheEngine(options);
+        await engine.cache.close();
+        results.push(null);
+      } catch (error) {
+        results.push({ name: error.name, code: error.code, option: error.option, message: error.message,
+          cause: error.cause?.name });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    console.log(JSON.stringify(results));
+  `;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', script, JSON.stringify(cases)],
+      { cwd: process.cwd(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        const last = stdout.trim().split('\n').pop() ?? '';
+        resolve({ exitCode, results: last.startsWith('[') ? JSON.parse(last) : [], stderr });
+      },
+    );
+  });
+}
+
+test("mongodb and gridfs: an option MongoClient refuses is reqcache's InvalidOptionError at construction, and the process lives on", async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const base = { ...mongo.clientOptions, url: mongo.url };
+  const [refused, opened] = [uniqueCacheName('never_created'), uniqueCacheName()];
+  t.teardown(() => dropMongoDatabase(mongo, opened));
+  const cases = [
+    // A GridFS option on the mongodb backend, a typo, a bad value: @keyv/mongo used to emit the driver's
+    // error inside its constructor, with no listener yet, which ended the process.
+    { backend: 'mongodb', name: 'bucketName', value: 'files', driver: 'option bucketname is not supported' },
+    { backend: 'mongodb', name: 'severSelectionTimeoutMS', value: 200, driver: 'is not supported' },
+    { backend: 'mongodb', name: 'maxPoolSize', value: -1, driver: 'maxPoolSize can only be a positive int' },
+    { backend: 'mongodb', name: 'readPreference', value: 'nearest-ish', driver: 'Invalid read preference' },
+    // The GridFS store threw the driver's MongoParseError from its constructor.
+    { backend: 'gridfs', name: 'collection', value: 'files', driver: 'option collection is not supported' },
+    { backend: 'gridfs', name: 'severSelectionTimeoutMS', value: 200, driver: 'is not supported' },
+  ] as const;
+  const child = await constructInChild([
+    ...cases.map(({ backend, name, value }) => ({
+      backend,
+      cacheName: refused,
+      backendOptions: { ...base, [name]: value },
+    })),
+    // Options MongoClient takes and the backends' own ones still open the cache.
+    {
+      backend: 'mongodb',
+      cacheName: opened,
+      backendOptions: { ...base, collection: 'entries', appName: 'reqcache-test' },
+    },
+    {
+      backend: 'gridfs',
+      cacheName: opened,
+      backendOptions: { ...base, bucketName: 'files', chunkSizeBytes: 1024, appName: 'x' },
+    },
+  ]);
+  t.is(child.exitCode, 0, child.stderr);
+  t.is(child.results.length, cases.length + 2, child.stderr);
+  for (const [index, { backend, name, driver }] of cases.entries()) {
+    const label = `${backend} ${name}`;
+    const result = child.results[index] as Record<string, string>;
+    t.like(
+      result,
+      { name: 'InvalidOptionError', code: 'ERR_INVALID_OPTION', option: `backendOptions.${name}` },
+      label,
+    );
+    t.true(result['message']?.includes(`"backendOptions.${name}"`), label);
+    t.true(result['message']?.includes("the MongoDB driver's MongoClient, which refused it: "), label);
+    t.true(result['message']?.includes(driver), label);
+    t.regex(result['cause'] ?? '', /^Mongo/, label);
+  }
+  t.deepEqual(child.results.slice(cases.length), [null, null]);
+
+  // In this process too: thrown at construction, typed, nothing left running.
+  for (const backend of ['mongodb', 'gridfs'] as const) {
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: refused, backendOptions: { ...base, tls: 'maybe' } }),
+      { instanceOf: InvalidOptionError },
+      backend,
+    );
+    t.is(error?.option, 'backendOptions.tls', backend);
+    // Several options named by one refusal: backendOptions as a whole.
+    const both = t.throws(
+      () =>
+        new CacheEngine({ backend, cacheName: refused, backendOptions: { ...base, tls: true, ssl: false } }),
+      { instanceOf: InvalidOptionError },
+      backend,
+    );
+    t.is(both?.option, 'backendOptions', backend);
+    t.regex(both?.message ?? '', /All values of tls\/ssl must be the same/, backend);
+  }
+  // GridFS's own options are checked too, not ignored when of the wrong type.
+  for (const [name, value] of [
+    ['bucketName', 42],
+    ['bucketName', ''],
+    ['chunkSizeBytes', '1024'],
+    ['chunkSizeBytes', 0],
+  ] as const) {
+    const error = t.throws(
+      () =>
+        new CacheEngine({
+          backend: 'gridfs',
+          cacheName: refused,
+          backendOptions: { ...base, [name]: value },
+        }),
+      { instanceOf: InvalidOptionError },
+      name,
+    );
+    t.is(error?.option, `backendOptions.${name}`, `${name} ${String(value)}`);
+  }
+  // Nothing reached the server.
+  const client = new MongoClient(mongo.url, mongo.clientOptions);
+  t.teardown(() => client.close());
+  const { databases } = await client.db().admin().listDatabases();
+  t.false(databases.some((database) => database.name === refused));
+});
+
+test("a connection url that is not a string with the backend's scheme is an InvalidOptionError naming it", (t) => {
+  const cases = [
+    ['redis', 'url', 6379, 'redis://… or rediss://…'],
+    ['redis', 'url', 'localhost:6379', 'redis://… or rediss://…'],
+    ['redis', 'uri', '127.0.0.1:6379', 'redis://… or rediss://…'],
+    ['redis', 'url', 'http://127.0.0.1:6379', 'redis://… or rediss://…'],
+    ['redis', 'url', null, 'redis://… or rediss://…'],
+    ['redis', 'url', { host: '127.0.0.1' }, 'redis://… or rediss://…'],
+    ['postgres', 'url', 5432, 'postgres://… or postgresql://…'],
+    ['postgres', 'url', 'localhost:5432', 'postgres://… or postgresql://…'],
+    ['postgres', 'uri', 'mysql://127.0.0.1/test', 'postgres://… or postgresql://…'],
+    ['mongodb', 'url', 27017, 'mongodb://… or mongodb+srv://…'],
+    ['mongodb', 'url', 'localhost:27017', 'mongodb://… or mongodb+srv://…'],
+    ['mongodb', 'uri', 'MONGODB://127.0.0.1', 'mongodb://… or mongodb+srv://…'],
+    ['gridfs', 'url', 'localhost:27017', 'mongodb://… or mongodb+srv://…'],
+    ['gridfs', 'uri', 27017, 'mongodb://… or mongodb+srv://…'],
+  ] as const;
+  for (const [backend, option, value, expected] of cases) {
+    const label = `${backend} ${option} ${JSON.stringify(value)}`;
+    // Refused at construction, before the store package or the driver is loaded.
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: 'never_created', backendOptions: { [option]: value } }),
+      { instanceOf: InvalidOptionError },
+      label,
+    );
+    t.is(error?.code, 'ERR_INVALID_OPTION', label);
+    t.is(error?.option, `backendOptions.${option}`, label);
+    t.true(error?.message.includes(`"backendOptions.${option}"`), label);
+    t.true(
+      error?.message.includes(
+        `expected a ${backend === 'gridfs' ? 'mongodb' : backend} connection string, ${expected}`,
+      ),
+      label,
+    );
+    t.is(error?.cause, undefined, label);
+  }
+  const redis = t.throws(
+    () => new CacheEngine({ backend: 'redis', backendOptions: { url: 'localhost:6379' } }),
+    {
+      instanceOf: InvalidOptionError,
+    },
+  );
+  t.is(
+    redis?.message,
+    'Invalid value for option "backendOptions.url": "localhost:6379" (expected a redis connection string, ' +
+      'redis://… or rediss://… (redis://[[user]:password@]host[:port][/db]))',
+  );
+});
+
+test('a connection url the driver cannot parse is an InvalidOptionError naming it, its password redacted', (t) => {
+  const cases = [
+    [
+      'redis',
+      'redis://user:hunter2@127.0.0.1:99999',
+      'the Redis client can parse, which refused it: Invalid URL',
+    ],
+    [
+      'redis',
+      'rediss://:hunter2%zz@127.0.0.1',
+      'the Redis client can parse, which refused it: URI malformed',
+    ],
+    [
+      'postgres',
+      'postgres://user:hunter2@127.0.0.1:99999/test',
+      'pg can parse, which refused it: Invalid URL',
+    ],
+    ['mongodb', 'mongodb://user:hunter2@127.0.0.1:99999', 'the MongoDB driver accepts, which refused it: '],
+    [
+      'gridfs',
+      'mongodb+srv://user:hunter2@127.0.0.1:27017',
+      'the MongoDB driver accepts, which refused it: ',
+    ],
+  ] as const;
+  for (const [backend, url, expected] of cases) {
+    const error = t.throws(
+      () => new CacheEngine({ backend, cacheName: 'never_created', backendOptions: { url } }),
+      { instanceOf: InvalidOptionError },
+      url,
+    );
+    t.is(error?.option, 'backendOptions.url', url);
+    t.true(error?.message.includes(`expected a connection string ${expected}`), error?.message);
+    // Neither the message, the value nor a cause carries the password.
+    t.false(error?.message.includes('hunter2'), url);
+    t.true(error?.message.includes(':REDACTED@'), url);
+    t.false(String(error?.value).includes('hunter2'), url);
+    t.is(error?.cause, undefined, url);
+  }
+});
+
+test('redis: a connection url scheme in upper case is read as the client reads it', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const url = REDIS_URL.replace(/^redis:/, 'REDIS:');
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { uri: url } });
+  t.teardown(() => engine.cache.close());
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+});
+
 for (const [backend, scheme] of [
   ['redis', 'redis'],
   ['postgres', 'postgresql'],
@@ -515,6 +787,36 @@ test('redis: connectionTimeout bounds a connection attempt to a server that does
   t.true(performance.now() - started < 3000);
   t.deepEqual([response.status, response.fromCache], [200, false]);
   t.regex(errors.map((error) => error.message).join('\n'), /timed out after 300ms/);
+});
+
+test('redis: connectionTimeout defaults to 5000 ms, and its timer keeps no process alive', async (t) => {
+  const cacheName = uniqueCacheName();
+  t.teardown(() => clearRedisNamespace(cacheName));
+  const engine = new CacheEngine({ backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } });
+  t.teardown(() => engine.cache.close());
+  t.is((engine.keyv.store as RedisStoreForTests).connectionTimeout, 5000);
+  // @keyv/redis races each connection against a timer it never clears: a process that used the cache
+  // and closed it must still exit at once, not when that timer fires.
+  const script = `
+    import { CacheEngine } from '@reqcache/core';
+    const started = performance.now();
+    process.on('exit', () => console.log(JSON.stringify({ exitedAfterMs: performance.now() - started })));
+    const engine = new CacheEngine(JSON.parse(process.argv[1]));
+    await engine.keyv.set('abc', 'value');
+    if ((await engine.keyv.get('abc')) !== 'value') process.exitCode = 3;
+    await engine.cache.close();
+  `;
+  const options = { backend: 'redis', cacheName, backendOptions: { url: REDIS_URL } };
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', script, JSON.stringify(options)],
+      { cwd: process.cwd(), timeout: 60_000 },
+      (error, out) => (error === null ? resolve({ stdout: out }) : reject(error)),
+    );
+  });
+  const { exitedAfterMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { exitedAfterMs: number };
+  t.true(exitedAfterMs < 3000, `the child exited ${Math.round(exitedAfterMs)} ms after it started`);
 });
 
 test('redis: @keyv/redis options that reqcache decides are refused, saying why', (t) => {

@@ -63,3 +63,15 @@ test('the default backend without @reqcache/store-sqlite: memory, with one warni
   t.is(ours.length, 1);
   t.regex(ours[0]?.message ?? '', /@reqcache\/store-sqlite/);
 });
+
+test("the default backend without @reqcache/store-sqlite, given SQLite's backendOptions: still memory", async (t) => {
+  // The options were meant for SQLite (and are checked as such): the memory fallback does not refuse them.
+  const engine = new CacheEngine({
+    cacheName: join(directory.path, 'default_with_options'),
+    backendOptions: { wal: false, busyTimeout: 100 },
+  });
+  t.teardown(() => engine.cache.close());
+  t.is(engine.backendName, 'memory');
+  await engine.keyv.set('abc', 'value');
+  t.is(await engine.keyv.get('abc'), 'value');
+});
