@@ -206,3 +206,19 @@ export type LoadedStore = KeyvStoreAdapter & {
   query?: (sql: string, ...parameters: unknown[]) => Promise<unknown>;
 };
 export type StoreClass = new (...args: unknown[]) => LoadedStore;
+
+/** A backend with options of its own refuses the others (an `InvalidOptionError` listing the ones it has). */
+export function refuseUnknownOptions(
+  backend: string,
+  known: ReadonlySet<string>,
+  backendOptions: Readonly<Record<string, unknown>>,
+): void {
+  for (const name of Object.keys(backendOptions)) {
+    if (!known.has(name))
+      throw new InvalidOptionError(
+        `backendOptions.${name}`,
+        backendOptions[name],
+        `one of the ${backend} backend's options: ${[...known].join(', ')}`,
+      );
+  }
+}

@@ -1,16 +1,14 @@
 import { createRequire } from 'node:module';
-import { defaultDeserialize } from '@keyv/serialize';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import {
   dynamoTable,
-  type LoadedStore,
   loadStore,
   mongoDatabase,
-  NAMESPACE,
   type OpenedBackend,
   postgresTable,
   redisNamespace,
   refuseReservedOptions,
+  refuseUnknownOptions,
   sqlitePath,
 } from './backend-names.js';
 import {
@@ -21,6 +19,7 @@ import {
   openPostgres,
   openRedis,
 } from './backends-server.js';
+import { openSqlite } from './backends-sqlite.js';
 import { InvalidOptionError, ReqcacheError } from './errors.js';
 import type { BackendName } from './options.js';
 import { BoundedStore, type StoreBounds } from './stores/bounded.js';
@@ -60,8 +59,6 @@ interface DynamoPackage {
     onRefused: (key: string, message: string) => void;
   }) => OwnStore;
 }
-
-let warnedNoSqlite = false;
 
 /**
  * Opens the store for the `backend` option: a name, a Keyv instance (used as is) or a Keyv store.
@@ -196,7 +193,8 @@ function openUnbounded(
       refuseMemoryOptions(backendOptions);
       return { keyv: memoryKeyv(), name: 'memory' };
     case 'sqlite':
-      return openSqlite(cacheName, backendOptions, explicit);
+      // Without a SQLite driver (not asked for by name): memory, with a warning.
+      return openSqlite(cacheName, backendOptions, explicit) ?? { keyv: memoryKeyv(), name: 'memory' };
     case 'redis':
       return openRedis(cacheName, backendOptions);
     case 'postgres':
@@ -241,161 +239,18 @@ function refuseMemoryOptions(backendOptions: Readonly<Record<string, unknown>>):
  * string for the JSON serializer) as it is, instead of JSON-encoding it again on every write and parsing it
  * again, with a reviver, on every read.
  */
-function memoryKeyv(): Keyv {
+export function memoryKeyv(): Keyv {
   const keyv = new Keyv({ store: new Map(), throwOnErrors: true });
   keyv.serialize = undefined;
   keyv.deserialize = undefined;
   return keyv;
 }
 
-/** What core uses of `@reqcache/store-sqlite` (loaded by name, like every store package). */
-interface SqlitePackage {
-  KeyvSqlite: new (
-    options: Record<string, unknown>,
-  ) => LoadedStore & {
-    readonly path: string;
-    on(event: 'warning', listener: (error: unknown) => void): unknown;
-  };
-  loadDriver(prefer?: string): string;
-}
-
-/** The options of the SQLite backend (its own store, so unknown ones are an error, not ignored). */
-const SQLITE_OPTIONS = new Set([
-  'uri',
-  'table',
-  'busyTimeout',
-  'wal',
-  'iterationLimit',
-  'driver',
-  'readCacheBytes',
-]);
-
-function openSqlite(
-  cacheName: string,
-  backendOptions: Readonly<Record<string, unknown>>,
-  explicit: boolean,
-): OpenedBackend {
-  const options = sqliteOptions(cacheName, backendOptions);
-  let sqlite: SqlitePackage;
-  try {
-    sqlite = loadStore<SqlitePackage>('@reqcache/store-sqlite');
-    sqlite.loadDriver(options['driver'] as string);
-  } catch (cause) {
-    const error =
-      cause instanceof ReqcacheError
-        ? cause
-        : new ReqcacheError(
-            'ERR_MISSING_DEPENDENCY',
-            `No SQLite driver could be loaded: Node 22.13 or later has one built in (node:sqlite), else install better-sqlite3 12 (${(cause as Error).message})`,
-            { cause },
-          );
-    if (explicit) throw error;
-    if (!warnedNoSqlite) {
-      warnedNoSqlite = true;
-      process.emitWarning(`reqcache: ${error.message}; caching in memory instead`, {
-        code: 'REQCACHE_NO_SQLITE',
-      });
-    }
-    // The options were the SQLite backend's (checked as such): memory has none.
-    return openBackend('memory', cacheName, {}, false);
-  }
-  // Rows written by @keyv/sqlite (Keyv's JSON text, as earlier versions stored them) are read too.
-  const store = new sqlite.KeyvSqlite({ ...options, decodeText: defaultDeserialize });
-  let problem: ((error: ReqcacheError) => void) | undefined;
-  // A file that cannot switch to WAL mode still works in rollback-journal mode: reported, never an outage.
-  store.on('warning', (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    problem?.(
-      new ReqcacheError(
-        'ERR_CACHE_STORE',
-        `Could not switch the SQLite file ${store.path} to WAL mode (it stays in rollback-journal mode): ${message}`,
-        { cause: error },
-      ),
-    );
-  });
-  const keyv = new Keyv({ store, throwOnErrors: true, namespace: NAMESPACE });
-  // The store keeps the serializer's output as it is (text or bytes): no second JSON layer.
-  keyv.serialize = undefined;
-  keyv.deserialize = undefined;
-  return {
-    keyv,
-    name: 'sqlite',
-    path: store.path,
-    onRefused: (listener) => {
-      problem = listener;
-    },
-  };
-}
-
-/** `backendOptions` of the SQLite backend, checked, with the cache name as the file. */
-function sqliteOptions(
-  cacheName: string,
-  backendOptions: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  for (const name of Object.keys(backendOptions)) {
-    if (!SQLITE_OPTIONS.has(name))
-      throw new InvalidOptionError(
-        `backendOptions.${name}`,
-        backendOptions[name],
-        `one of the SQLite backend's options: ${[...SQLITE_OPTIONS].join(', ')}`,
-      );
-  }
-  const { uri, table, busyTimeout, wal, iterationLimit, driver, readCacheBytes } = backendOptions;
-  if (uri !== undefined && typeof uri !== 'string')
-    throw new InvalidOptionError('backendOptions.uri', uri, 'a string: sqlite://path, a path or :memory:');
-  if (table !== undefined && (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)))
-    throw new InvalidOptionError(
-      'backendOptions.table',
-      table,
-      'a plain SQL identifier (letters, digits, _)',
-    );
-  if (busyTimeout !== undefined && !(Number.isSafeInteger(busyTimeout) && (busyTimeout as number) >= 0))
-    throw new InvalidOptionError('backendOptions.busyTimeout', busyTimeout, 'a non-negative integer (ms)');
-  if (
-    iterationLimit !== undefined &&
-    !(Number.isSafeInteger(iterationLimit) && (iterationLimit as number) > 0)
-  )
-    throw new InvalidOptionError('backendOptions.iterationLimit', iterationLimit, 'a positive integer');
-  if (
-    readCacheBytes !== undefined &&
-    !(Number.isSafeInteger(readCacheBytes) && (readCacheBytes as number) >= 0)
-  )
-    throw new InvalidOptionError(
-      'backendOptions.readCacheBytes',
-      readCacheBytes,
-      'a non-negative integer (bytes)',
-    );
-  if (wal !== undefined && typeof wal !== 'boolean')
-    throw new InvalidOptionError('backendOptions.wal', wal, 'a boolean');
-  if (driver !== undefined && driver !== 'auto' && driver !== 'node:sqlite' && driver !== 'better-sqlite3')
-    throw new InvalidOptionError(
-      'backendOptions.driver',
-      driver,
-      '"auto", "node:sqlite" or "better-sqlite3"',
-    );
-  return {
-    uri: uri ?? sqlitePath(cacheName),
-    table: table ?? 'responses',
-    busyTimeout: busyTimeout ?? 5000,
-    iterationLimit: iterationLimit ?? 500,
-    wal: wal !== false,
-    driver: driver ?? 'auto',
-    ...(readCacheBytes === undefined ? {} : { readCacheBytes }),
-  };
-}
-
 /** The options of the filesystem backend (its own store, so unknown ones are an error, not ignored). */
 const FILESYSTEM_OPTIONS = new Set(['useCacheDir', 'useTemp', 'extension', 'maxBytes']);
 
 function openFilesystem(cacheName: string, backendOptions: Readonly<Record<string, unknown>>): OpenedBackend {
-  for (const name of Object.keys(backendOptions)) {
-    if (!FILESYSTEM_OPTIONS.has(name))
-      throw new InvalidOptionError(
-        `backendOptions.${name}`,
-        backendOptions[name],
-        `one of the filesystem backend's options: ${[...FILESYSTEM_OPTIONS].join(', ')}`,
-      );
-  }
+  refuseUnknownOptions('filesystem', FILESYSTEM_OPTIONS, backendOptions);
   const { useCacheDir, useTemp, extension, maxBytes } = backendOptions;
   for (const [name, value] of [
     ['useCacheDir', useCacheDir],
