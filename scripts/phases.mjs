@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs package scripts one after another as timed phases: `node scripts/phases.mjs lint test typecheck`.
+// Runs package scripts one after another as timed phases: `node scripts/phases.mjs lint typecheck test`.
 // Every phase runs even when an earlier one failed (so one run reports every failure and counts every
 // test); the exit code is non-zero when any phase failed. Each phase ends with a line
 // "== phase <name>: <seconds>s (ok|failed)" and the run with a summary of all of them.
