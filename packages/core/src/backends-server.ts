@@ -16,7 +16,8 @@ import {
   redisNamespace,
   type StoreClass,
 } from './backend-names.js';
-import { InvalidOptionError } from './errors.js';
+import { errorMessage, InvalidOptionError } from './errors.js';
+import { escapeRegExp } from './key-names.js';
 import { redactUrl } from './redact.js';
 
 /**
@@ -132,13 +133,13 @@ function constructRedis<T>(
       throw new InvalidOptionError(
         `backendOptions.${connection.option}`,
         shownUrl(connection.value),
-        `a connection string the Redis client can parse, which refused it: ${driverMessage(urlCause)}`,
+        `a connection string the Redis client can parse, which refused it: ${errorMessage(urlCause)}`,
       );
     }
     throw new InvalidOptionError(
       'backendOptions',
       clientOptions,
-      `options the Redis client accepts, which refused them: ${driverMessage(cause)}`,
+      `options the Redis client accepts, which refused them: ${errorMessage(cause)}`,
       cause,
     );
   }
@@ -170,7 +171,7 @@ export function openPostgres(
     throw new InvalidOptionError(
       `backendOptions.${connection.option}`,
       shownUrl(connection.value),
-      `a connection string pg can parse, which refused it: ${driverMessage(cause)}`,
+      `a connection string pg can parse, which refused it: ${errorMessage(cause)}`,
     );
   }
   const options: Record<string, unknown> = {
@@ -333,13 +334,13 @@ export function checkMongoClientOptions(
     throw new InvalidOptionError(
       `backendOptions.${connection.option}`,
       shownUrl(connection.value),
-      `a connection string the MongoDB driver accepts, which refused it: ${driverMessage(cause)}`,
+      `a connection string the MongoDB driver accepts, which refused it: ${errorMessage(cause)}`,
     );
   }
   try {
     new driver.MongoClient(connection.value, { ...clientOptions });
   } catch (cause) {
-    const message = driverMessage(cause);
+    const message = errorMessage(cause);
     // The driver names an option as given, in lower case ("option bucketname is not supported") or in
     // words ("Invalid read preference mode"): the one given that it names, if only one is.
     const named = Object.keys(backendOptions).filter(
@@ -361,18 +362,10 @@ export function shownUrl(value: unknown): unknown {
   return typeof value === 'string' ? redactUrl(value, []) : value;
 }
 
-function driverMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Whether a message names an option: as a word, in any case, or in words (`readPreference`: read preference). */
 function namesOption(message: string, name: string): boolean {
   const words = escapeRegExp(name).replace(/([a-z0-9])([A-Z])/g, '$1\\s*$2');
   return new RegExp(`(^|[^a-z0-9_])${words}([^a-z0-9_]|$)`, 'i').test(message);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 interface PgPool {

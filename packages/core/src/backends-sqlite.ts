@@ -12,7 +12,7 @@ import {
   refuseUnknownOptions,
   sqlitePath,
 } from './backend-names.js';
-import { InvalidOptionError, ReqcacheError } from './errors.js';
+import { errorMessage, InvalidOptionError, ReqcacheError } from './errors.js';
 
 let warnedNoSqlite = false;
 
@@ -77,7 +77,7 @@ export function openSqlite(
   let problem: ((error: ReqcacheError) => void) | undefined;
   // A file that cannot switch to WAL mode still works in rollback-journal mode: reported, never an outage.
   store.on('warning', (error) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     problem?.(
       new ReqcacheError(
         'ERR_CACHE_STORE',

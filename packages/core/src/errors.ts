@@ -146,6 +146,10 @@ function levenshtein(a: string, b: string): number {
 /** Any failure a store threw or emitted, as an `ERR_CACHE_STORE` error (a ReqcacheError is kept as is). */
 export function toStoreError(error: unknown): ReqcacheError {
   if (error instanceof ReqcacheError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ReqcacheError('ERR_CACHE_STORE', `Store error: ${message}`, { cause: error });
+  return new ReqcacheError('ERR_CACHE_STORE', `Store error: ${errorMessage(error)}`, { cause: error });
+}
+
+/** The message of anything thrown or emitted: an Error's own, else the value as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

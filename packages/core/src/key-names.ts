@@ -36,7 +36,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function escapeRegExp(text: string): string {
+/** `text` as a RegExp source that matches it literally. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

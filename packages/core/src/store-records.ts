@@ -7,7 +7,7 @@
  */
 import type { Keyv } from 'keyv';
 import type { CacheEntry } from './entry.js';
-import { ReqcacheError } from './errors.js';
+import { errorMessage, ReqcacheError } from './errors.js';
 import type { KeyRequest } from './key.js';
 import { copyEntry, freezeEntry, type Serializer, SerializerPipeline } from './serializer.js';
 import { StoreHealth, type StoreRecovery, type StoreTicket } from './store-health.js';
@@ -337,10 +337,9 @@ export class StoreRecords {
 /** A store failure as a ReqcacheError naming what was being done. @internal */
 export function storeError(error: unknown, message: string, key?: string): ReqcacheError {
   if (error instanceof ReqcacheError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
   return new ReqcacheError(
     'ERR_CACHE_STORE',
-    `${message}: ${detail}`,
+    `${message}: ${errorMessage(error)}`,
     key === undefined ? { cause: error } : { cause: error, key },
   );
 }
